@@ -1,0 +1,3 @@
+from qaplan.cli import main
+
+main()
