@@ -1,0 +1,75 @@
+"""Personal data in free text: e-mail addresses, personal identity numbers, phone numbers.
+
+Numbers are reported only when their check digits are valid (python-stdnum), and
+phone numbers only in the forms people write them, so that years, course codes and
+term ranges (`2020 2024`, `T6-T9`, `HT23`) never raise an alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from qaplan.checks import PlanContext, plan_check
+from qaplan.findings import Finding
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_SE_PNR = re.compile(r"(?<![\w+-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
+_NO_FNR = re.compile(r"(?<![\w+-])\d{6} ?\d{5}(?![\w-])")
+_PHONE = re.compile(
+    r"""
+    (?<![\w+])(?:\+|00)(?:45|46|47|354|358)[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){6,10}(?![\w-])
+    | (?<![\w+./-])0[1-9]\d{0,2}-\d{2,3}(?:[ ]?\d{2,3}){1,3}(?![\w-])
+    | (?<![\w+./-])07\d[ ]?\d{3}[ ]?\d{2}[ ]?\d{2}(?![\w-])
+    | (?<![\w+./-])[49]\d{2}[ ]\d{2}[ ]\d{3}(?![\w-])
+    | (?<![\w+./-])[2-7]\d(?:[ ]\d{2}){3}(?![\w-])
+    | (?i:\b(?:tlf|tel|telefon|mobil|mob|phone)\b\.?:?[ ]*)\d(?:[ -]?\d){6,11}(?![\w-])
+    """,
+    re.VERBOSE,
+)
+_DIGITS = re.compile(r"\d[\d +-]{5,}\d")
+
+
+def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            yield path, node
+        elif isinstance(node, dict):
+            stack.extend((path + (key,), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((path + (index,), value) for index, value in enumerate(node))
+
+
+def personal_data(text: str) -> Iterator[tuple[str, str]]:
+    """(code, matched text) for each piece of personal data in `text`."""
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            yield "QP301", match.group()
+    if not _DIGITS.search(text):
+        return
+    numbers: list[str] = []
+    for match in _SE_PNR.finditer(text):
+        from stdnum.se import personnummer
+
+        if personnummer.is_valid(match.group()):
+            numbers.append(match.group())
+            yield "QP302", match.group()
+    for match in _NO_FNR.finditer(text):
+        from stdnum.no import fodselsnummer
+
+        if fodselsnummer.is_valid(match.group()):
+            numbers.append(match.group())
+            yield "QP303", match.group()
+    for match in _PHONE.finditer(text):
+        if not any(match.group() in number or number in match.group() for number in numbers):
+            yield "QP304", match.group().strip()
+
+
+@plan_check
+def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
+    for path, text in _strings(ctx.doc.data):
+        for code, value in personal_data(text):
+            yield ctx.at(path, code, value=value)

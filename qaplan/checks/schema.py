@@ -1,0 +1,119 @@
+"""Schema errors: pydantic's ValidationError mapped back to the YAML node each is about."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from qaplan.findings import Finding, finding
+from qaplan.loader import Document
+from qaplan.model import STATES
+
+_KINDS = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "bool_type": "expected true or false",
+    "none_required": "expected nothing",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for sub in _models_in(info.annotation):
+            names |= _field_names(sub, seen)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()):
+        found.extend(_models_in(arg))
+    return found
+
+
+def schema_findings(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Finding]:
+    """One finding per pydantic error, placed at the node the error is about."""
+    known = _field_names(model)
+    found: list[Finding] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        field = next((str(part) for part in reversed(loc) if isinstance(part, str)
+                      and part != "[key]"), "")
+        if loc and loc[-1] == "[key]":
+            line, col = doc.key_position(loc[:-1])
+            detail = f"{_describe(loc[-2])} is not a valid key here: {error['msg']}"
+            found.append(finding(doc.file, line, col, "QP100", detail=detail))
+        elif kind == "extra_forbidden":
+            line, col = doc.key_position(loc)
+            close = difflib.get_close_matches(str(loc[-1]), sorted(known), n=1, cutoff=0.75)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append(finding(doc.file, line, col, "QP101", key=loc[-1], hint=hint))
+        elif kind == "missing":
+            line, col = doc.value_position(loc[:-1])
+            found.append(finding(doc.file, line, col, "QP102", key=loc[-1]))
+        elif kind == "enum" and field == "state":
+            line, col = doc.value_position(loc)
+            found.append(finding(doc.file, line, col, "QP109", value=error["input"],
+                                 allowed=", ".join(STATES)))
+        elif kind == "due_form":
+            line, col = doc.value_position(loc)
+            found.append(finding(doc.file, line, col, "QP108", value=error["input"],
+                                 detail=error["msg"]))
+        else:
+            line, col = doc.value_position(loc)
+            found.append(finding(doc.file, line, col, "QP100",
+                                 detail=_detail(field, kind, error)))
+    return found
+
+
+def _detail(field: str, kind: str, error: Any) -> str:
+    value = error.get("input")
+    if kind in _KINDS:
+        text = f"{_KINDS[kind]}, got {_describe(value)}"
+    elif kind == "string_pattern_mismatch":
+        text = f"{_describe(value)} is not allowed here ({_pattern_hint(field)})"
+    elif kind == "literal_error":
+        text = f"{_describe(value)} is not allowed; {error['msg'].lower()}"
+    else:
+        text = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{field}: {text}" if field else text
+
+
+def _pattern_hint(field: str) -> str:
+    if field == "owners":
+        return "an owner key has no spaces or commas"
+    if field == "code":
+        return "a code looks like QP301"
+    return "use letters, digits, '.', '_' and '-', starting with a letter or digit"

@@ -1,0 +1,199 @@
+"""The command line: parses options, calls the library, picks a renderer. No logic lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from qaplan import __version__
+from qaplan.errors import QaplanError
+
+
+class _Group(TyperGroup):
+    """Turns QaplanError from any command into a message on stderr and exit code 2."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except QaplanError as exc:
+            sys.stdout.flush()
+            sys.stderr.write(f"qaplan: error: {exc}\n")
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    name="qaplan",
+    cls=_Group,
+    help="Quality plans as YAML in git: validate them, report what is overdue per owner, "
+    "move them to and from Excel, and diff the yearly follow-up.\n\n"
+    "Example: qaplan validate plans/",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# --- options shared by every command (declared once) -------------------------------------------
+
+PathsArg = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="Plan files or directories (searched recursively). Default: plans/ when it exists, "
+        "else the current directory.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report as of this date (default: today)."),
+]
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Skip plans with errors instead of stopping (says how many)."),
+]
+
+
+def _as_of(value: str | None) -> date:
+    """The as-of date: the option's, else today (resolved once, here)."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QaplanError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD, e.g. 2025-03-01")
+
+
+def _check_format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise QaplanError(f"--format: '{value}' is not one of {', '.join(allowed)}")
+    return value
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        sys.stderr.write(note + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out(f"qaplan {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Quality plans as YAML in git."""
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+VALIDATE_FORMATS = ("text", "json", "github")
+
+
+@app.command()
+def validate(
+    paths: PathsArg = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: text, json or github (workflow commands).")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    as_of: AsOfOption = None,
+    explain: Annotated[
+        Optional[str],
+        typer.Option("--explain", metavar="CODE", help="Explain a finding code, e.g. QP103, and exit."),
+    ] = None,
+) -> None:
+    """Check plan files against the schema and the plan rules.
+
+    Example: qaplan validate plans/ --format github
+    """
+    from qaplan.findings import CODES
+    from qaplan.findings import explain as explain_code
+
+    if explain is not None:
+        code = explain.upper()
+        if code not in CODES:
+            raise QaplanError(f"unknown code '{explain}'; known codes: {', '.join(CODES)}")
+        _out(explain_code(code))
+        return
+    from qaplan.pipeline import check_paths
+    from qaplan.render.findings import FORMATS
+
+    renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
+    run = check_paths(paths, _as_of(as_of))
+    _notes(run.notes)
+    findings = run.findings
+    checked = sum(1 for r in run.files if r.kind != "skipped")
+    if checked or not run.fatal:
+        _out(renderer(findings, checked))
+    if run.fatal:
+        raise QaplanError("\n".join(run.fatal))
+    failing = [f for f in findings if f.severity == "error" or strict]
+    if failing:
+        raise typer.Exit(1)
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    config: Annotated[
+        bool, typer.Option("--config", help="The schema of qaplan.yaml instead of a plan file's.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of plan files (for editors and other tools).
+
+    Example: qaplan schema -o schemas/plan.schema.json
+    """
+    import json
+
+    from qaplan.model import config_json_schema, plan_json_schema
+
+    text = json.dumps(
+        config_json_schema() if config else plan_json_schema(), ensure_ascii=False, indent=2
+    ) + "\n"
+    if output is None:
+        _out(text)
+        return
+    from qaplan.fsutil import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise QaplanError(f"{output}: cannot write ({exc.strerror})")
+    sys.stderr.write(f"wrote {output}\n")
+
+
+def main() -> None:
+    """Entry point: run the app; an unexpected error is a message and exit code 2, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("qaplan: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never a traceback
+        if os.environ.get("QAPLAN_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"qaplan: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this; set QAPLAN_DEBUG=1 to see the traceback.\n"
+        )
+        sys.exit(2)

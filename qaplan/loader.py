@@ -1,0 +1,285 @@
+"""YAML -> (data, positions): the only reader of plan files.
+
+libyaml's C parser emits events; a small iterative composer turns them into plain
+Python data and records, for every node, where its key and its value stand. The
+composer never recurses (so deep nesting cannot crash the process), never expands
+aliases (so alias bombs cannot explode), and resolves scalars by the YAML 1.2 core
+schema (`no` and `2024-06-30` stay text, as in editors that speak YAML 1.2).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qaplan.findings import Finding, finding
+
+Path_ = tuple[Any, ...]
+# (key line, key column, value line, value column), 1-based; for list items key == value.
+Position = tuple[int, int, int, int]
+
+MAX_DEPTH = 64
+MAX_BYTES = 256 * 1024 * 1024
+
+_CParser = yaml._yaml.CParser  # type: ignore[attr-defined]
+_ev = yaml.events
+_SCALAR, _ALIAS = _ev.ScalarEvent, _ev.AliasEvent
+_MAP_START, _MAP_END = _ev.MappingStartEvent, _ev.MappingEndEvent
+_SEQ_START, _SEQ_END = _ev.SequenceStartEvent, _ev.SequenceEndEvent
+_DOC_START, _STREAM_END = _ev.DocumentStartEvent, _ev.StreamEndEvent
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL = {
+    "null": None, "Null": None, "NULL": None, "~": None, "": None,
+    "true": True, "True": True, "TRUE": True,
+    "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+_MAYBE_NOT_STR = frozenset("0123456789+-.~nNtTfF")
+_CORE = "tag:yaml.org,2002:"
+_KNOWN_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+_NO_KEY = object()
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed YAML file: its data, each node's position, and what went wrong reading it."""
+
+    file: str
+    text: str
+    data: Any = None
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True  # False when the bytes or the syntax stopped composition
+
+    @property
+    def blank(self) -> bool:
+        return self.readable and not self.text.strip()
+
+    def key_position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the key that leads to `path` (its nearest known ancestor's)."""
+        pos = self._nearest(path)
+        return pos[0], pos[1]
+
+    def value_position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the value at `path` (its nearest known ancestor's)."""
+        pos = self._nearest(path)
+        return pos[2], pos[3]
+
+    def _nearest(self, path: Path_) -> Position:
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return pos
+            path = path[:-1]
+        return self.positions.get((), (1, 1, 1, 1))
+
+
+def _resolve_plain(value: str) -> Any:
+    if not value or value[0] not in _MAYBE_NOT_STR:
+        return value
+    if value in _SPECIAL:
+        return _SPECIAL[value]
+    if _INT.match(value):
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts: keep the text
+            return value
+    if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+        return float(value)
+    return value
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
+    """UTF-8 bytes (with or without a BOM) -> text, or a finding at the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col(prefix, len(prefix))
+        return None, finding(file, line, col, "QP004", byte=raw[exc.start], offset=exc.start)
+
+
+def read(path: Path, file: str) -> Document:
+    """Read and compose one file; every problem becomes a finding on the document."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            detail = f"{size} bytes is more than the limit of {MAX_BYTES} bytes"
+            return _unreadable(file, finding(file, 1, 1, "QP011", detail=detail))
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _unreadable(file, finding(file, 1, 1, "QP011", detail=exc.strerror or str(exc)))
+    text, problem = decode(raw, file)
+    if text is None:
+        assert problem is not None
+        return _unreadable(file, problem)
+    return compose(text, file)
+
+
+def _unreadable(file: str, problem: Finding) -> Document:
+    return Document(file, "", findings=[problem], readable=False)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_pos", "first_lines")
+
+    def __init__(self, container: Any, path: Path_) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = _NO_KEY
+        self.key_pos = (0, 0)
+        self.first_lines: dict[Any, int] | None = {} if isinstance(container, dict) else None
+
+
+def compose(text: str, file: str) -> Document:
+    """Compose YAML text into data and positions without recursion or alias expansion."""
+    doc = Document(file, text)
+    if not text.strip():
+        return doc
+    positions = doc.positions
+    findings = doc.findings
+    stack: list[_Frame] = []
+    documents = 0
+    parser = _CParser(text)
+
+    def attach(value: Any, line: int, col: int) -> Path_ | None:
+        """Place a value under the open container; None when it was a key."""
+        if not stack:
+            positions[()] = (line, col, line, col)
+            doc.data = value
+            return ()
+        top = stack[-1]
+        container = top.container
+        if top.first_lines is None:
+            path = top.path + (len(container),)
+            positions[path] = (line, col, line, col)
+            container.append(value)
+            return path
+        if top.key is _NO_KEY:
+            if value.__hash__ is None:
+                raise _Stop(finding(file, line, col, "QP001",
+                                    detail="only plain scalar mapping keys are supported"))
+            first = top.first_lines.get(value)
+            if first is not None:
+                findings.append(finding(file, line, col, "QP002", key=value, first_line=first))
+            else:
+                top.first_lines[value] = line
+            top.key = value
+            top.key_pos = (line, col)
+            return None
+        key = top.key
+        top.key = _NO_KEY
+        path = top.path + (key,)
+        kl, kc = top.key_pos
+        positions[path] = (kl, kc, line, col)
+        if key not in container:
+            container[key] = value
+        return path
+
+    try:
+        while True:
+            ev = parser.get_event()
+            kind = type(ev)
+            if kind is _SCALAR:
+                mark = ev.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if ev.anchor is not None:
+                    findings.append(finding(file, line, col, "QP003", what=f"anchor &{ev.anchor}"))
+                tag = ev.tag
+                value = ev.value
+                if tag is None or tag == "!":
+                    if not ev.style and tag is None:
+                        value = _resolve_plain(value)
+                elif tag in _KNOWN_TAGS:
+                    value = _apply_tag(tag, value, file, line, col, findings)
+                else:
+                    findings.append(finding(file, line, col, "QP010", tag=tag))
+                attach(value, line, col)
+            elif kind is _MAP_START or kind is _SEQ_START:
+                mark = ev.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if ev.anchor is not None:
+                    findings.append(finding(file, line, col, "QP003", what=f"anchor &{ev.anchor}"))
+                if ev.tag is not None and ev.tag != "!" and ev.tag not in _KNOWN_TAGS:
+                    findings.append(finding(file, line, col, "QP010", tag=ev.tag))
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(finding(file, line, col, "QP006", limit=MAX_DEPTH))
+                container: Any = {} if kind is _MAP_START else []
+                if stack and stack[-1].first_lines is not None and stack[-1].key is _NO_KEY:
+                    raise _Stop(finding(file, line, col, "QP001",
+                                        detail="only plain scalar mapping keys are supported"))
+                path = attach(container, line, col)
+                assert path is not None
+                stack.append(_Frame(container, path))
+            elif kind is _MAP_END or kind is _SEQ_END:
+                stack.pop()
+            elif kind is _ALIAS:
+                mark = ev.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                findings.append(finding(file, line, col, "QP003", what=f"alias *{ev.anchor}"))
+                attach(f"*{ev.anchor}" if _expects_key(stack) else None, line, col)
+            elif kind is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    mark = ev.start_mark
+                    raise _Stop(finding(file, mark.line + 1, mark.column + 1, "QP007"))
+            elif kind is _STREAM_END or ev is None:
+                break
+    except _Stop as stop:
+        findings.append(stop.finding)
+        doc.readable = False
+    except yaml.YAMLError as exc:
+        findings.append(_syntax_finding(exc, text, file))
+        doc.readable = False
+    return doc
+
+
+def _expects_key(stack: list[_Frame]) -> bool:
+    return bool(stack) and stack[-1].first_lines is not None and stack[-1].key is _NO_KEY
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Finding) -> None:
+        super().__init__(problem.message)
+        self.finding = problem
+
+
+def _apply_tag(
+    tag: str, value: str, file: str, line: int, col: int, findings: list[Finding]
+) -> Any:
+    name = tag[len(_CORE):]
+    if name == "str":
+        return value
+    resolved = _resolve_plain(value)
+    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(name)
+    if wanted is None or not isinstance(resolved, wanted) or (name == "int" and resolved is True):
+        findings.append(finding(file, line, col, "QP001", detail=f"'{value}' is not a valid !!{name}"))
+        return value
+    return resolved
+
+
+def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    detail = f"{problem} ({context})" if context else str(problem)
+    if mark is None:
+        return finding(file, 1, 1, "QP001", detail=detail)
+    return finding(file, mark.line + 1, mark.column + 1, "QP001", detail=detail)

@@ -1,0 +1,1 @@
+"""Renderers: turn findings and report rows into text; they never compute."""

@@ -1,0 +1,38 @@
+"""Regenerate the generated parts of the repository: README's table of codes and the schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qaplan.findings import codes_markdown_table  # noqa: E402
+from qaplan.model import config_json_schema, plan_json_schema  # noqa: E402
+
+START, END = "<!-- codes:start -->", "<!-- codes:end -->"
+
+
+def readme_with_codes(text: str) -> str:
+    """README text with the table of codes between its markers replaced by the registry's."""
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    return pattern.sub(lambda _: f"{START}\n{codes_markdown_table()}{END}", text)
+
+
+def schema_text(config: bool = False) -> str:
+    schema = config_json_schema() if config else plan_json_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> None:
+    readme = ROOT / "README.md"
+    readme.write_text(readme_with_codes(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    (ROOT / "schemas" / "plan.schema.json").write_text(schema_text(), encoding="utf-8")
+    (ROOT / "schemas" / "qaplan.schema.json").write_text(schema_text(True), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
