@@ -1,0 +1,39 @@
+"""CSV for spreadsheets: UTF-8 with a byte order mark (so Excel reads å, ä, ö), one flat table.
+
+Text cells that start with =, +, -, @ (or a tab or carriage return) get a leading
+apostrophe so that a spreadsheet shows them as text and never runs them as a formula.
+Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from qaplan.render.view import Cell, View
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape(value: Cell) -> Cell:
+    """A cell safe against spreadsheet formula injection."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render(view: View, color: bool) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    columns = view.sections[0].columns if view.sections else []
+    header = [c.header for c in columns]
+    if view.csv_heading is not None:
+        header = [view.csv_heading, *header]
+    writer.writerow(header)
+    for section in view.sections:
+        for row in section.rows:
+            cells = [escape(row.get(c.key)) for c in section.columns]
+            if view.csv_heading is not None:
+                cells = [escape(section.heading), *cells]
+            writer.writerow(["" if cell is None else cell for cell in cells])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,37 @@
+"""Markdown for CI job summaries and wikis: a heading, a table per section, the summary."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from qaplan.render.view import Cell, View
+
+
+def _cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return value.replace("|", "\\|").replace("\n", "<br>")
+    return "" if value is None else value
+
+
+def render(view: View, color: bool) -> str:
+    parts = [f"## {view.title}", ""]
+    if not any(section.rows for section in view.sections):
+        parts += [view.empty, ""]
+    for section in view.sections:
+        if not section.rows:
+            continue
+        if section.heading:
+            parts += [f"### {section.heading}", ""]
+        rows = [[_cell(row.get(c.key)) for c in section.columns] for row in section.rows]
+        parts.append(
+            tabulate(
+                rows,
+                headers=[c.header for c in section.columns],
+                tablefmt="github",
+                colalign=[c.align for c in section.columns],
+                disable_numparse=True,
+            )
+        )
+        parts.append("")
+    parts += [f"**{view.summary}**", ""]
+    return "\n".join(parts)

@@ -1,0 +1,72 @@
+"""Tables for people: rich on a terminal (colour, sections), plain text elsewhere."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+
+from tabulate import tabulate
+
+from qaplan.render.view import Cell, View
+
+_STYLES = {"overdue": "red", "soon": "yellow", "done": "green", "muted": "dim"}
+
+
+def _text(value: Cell) -> str:
+    return "" if value is None else str(value)
+
+
+def render(view: View, color: bool) -> str:
+    if color:
+        return _rich(view)
+    return _plain(view)
+
+
+def _plain(view: View) -> str:
+    parts = [view.title, "=" * len(view.title), ""]
+    if not any(section.rows for section in view.sections):
+        parts += [view.empty, ""]
+    for section in view.sections:
+        if not section.rows:
+            continue
+        if section.heading:
+            parts += [section.heading, "-" * len(section.heading)]
+        rows = [[_text(row.get(c.key)) for c in section.columns] for row in section.rows]
+        parts.append(
+            tabulate(rows, headers=[c.header for c in section.columns], tablefmt="simple",
+                     colalign=[c.align for c in section.columns], disable_numparse=True)
+        )
+        parts.append("")
+    parts.append(view.summary)
+    return "\n".join(parts) + "\n"
+
+
+def _rich(view: View) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    width = shutil.get_terminal_size((120, 40)).columns
+    console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
+                      no_color=bool(os.environ.get("NO_COLOR")))
+    console.print(Text(view.title, style="bold"))
+    if not any(section.rows for section in view.sections):
+        console.print(Text(view.empty))
+    for section in view.sections:
+        if not section.rows:
+            continue
+        if section.heading:
+            console.print()
+            console.print(Text(section.heading, style="bold"))
+        table = Table(header_style="bold", expand=False)
+        for column in section.columns:
+            table.add_column(column.header, justify=column.align, overflow="fold")
+        for index, row in enumerate(section.rows):
+            style = section.style(index)
+            table.add_row(*(Text(_text(row.get(c.key))) for c in section.columns),
+                          style=_STYLES.get(style) if style else None)
+        console.print(table)
+    console.print(Text(view.summary), highlight=False)
+    return buffer.getvalue()

@@ -1,0 +1,45 @@
+"""What a report hands to a renderer: titled sections of rows, a summary line, and its JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Cell = str | int | float | None
+# How a row should stand out on a terminal: overdue (red), soon (yellow), done (green), muted.
+Style = Literal["overdue", "soon", "done", "muted"] | None
+
+
+@dataclass(slots=True)
+class Column:
+    """One column: the row key it shows, its header, and its alignment."""
+
+    key: str
+    header: str
+    align: Literal["left", "right"] = "left"
+
+
+@dataclass(slots=True)
+class Section:
+    """A block of rows under an optional heading (one owner, one plan, ...)."""
+
+    heading: str | None
+    columns: list[Column]
+    rows: list[dict[str, Cell]]
+    styles: list[Style] = field(default_factory=list)  # one per row, or empty
+
+    def style(self, index: int) -> Style:
+        return self.styles[index] if index < len(self.styles) else None
+
+
+@dataclass(slots=True)
+class View:
+    """A report ready to draw in any format."""
+
+    title: str
+    sections: list[Section]
+    summary: str
+    data: dict[str, Any]  # the contract's JSON payload, printed as is by --format json
+    # CSV is one flat table: a section heading becomes this column (None: no such column).
+    csv_heading: str | None = None
+    empty: str = "Nothing to report."
