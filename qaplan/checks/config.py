@@ -15,11 +15,15 @@ def config_checks(doc: Document, config: RepoConfig) -> list[Finding]:
             line, col = doc.value_position(("units", key, "parent"))
             found.append(finding(doc.file, line, col, "QP111",
                                  detail=f"unit '{key}' has parent '{unit.parent}', which is not a unit"))
+    in_cycles: set[str] = set()
     for key in config.units:
+        if key in in_cycles:
+            continue
         seen = [key]
         parent = config.units[key].parent
         while parent is not None and parent in config.units:
             if parent == key:
+                in_cycles.update(seen)
                 line, col = doc.value_position(("units", key, "parent"))
                 found.append(finding(doc.file, line, col, "QP111",
                                      detail="units form a cycle: " + " -> ".join(seen + [key])))

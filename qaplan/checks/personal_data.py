@@ -29,6 +29,7 @@ _PHONE = re.compile(
     re.VERBOSE,
 )
 _DIGITS = re.compile(r"\d[\d +-]{5,}\d")
+_PHONE_WORD = re.compile(r"^[^\d+(]+")
 
 
 def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -65,7 +66,7 @@ def personal_data(text: str) -> Iterator[tuple[str, str]]:
             yield "QP303", match.group()
     for match in _PHONE.finditer(text):
         if not any(match.group() in number or number in match.group() for number in numbers):
-            yield "QP304", match.group().strip()
+            yield "QP304", _PHONE_WORD.sub("", match.group())
 
 
 @plan_check
