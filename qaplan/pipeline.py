@@ -219,22 +219,57 @@ def _classify(doc: Document) -> tuple[str | None, Finding | None]:
 def _validate_plan(
     doc: Document, result: FileResult, config: RepoConfig | None, as_of: date
 ) -> PlanFile | None:
+    """The validated plan, or None when it has schema errors (the other checks still run)."""
     from pydantic import ValidationError
 
     from qaplan.checks import PlanContext, run_plan_checks
     from qaplan.checks.schema import schema_findings
     from qaplan.model import PlanFile, assign_ids
 
+    config_file = result.config.file if result.config else None
     try:
         plan = PlanFile.model_validate(doc.data)
     except ValidationError as exc:
-        result.findings.extend(schema_findings(exc, doc, PlanFile))
+        errors = schema_findings(exc, doc, PlanFile)
+        result.findings.extend(errors)
+        repaired = _repaired_plan(doc, exc)
+        if repaired is not None:
+            assign_ids(repaired[0])
+            blocked = {(f.line, f.column) for f in errors} | repaired[1]
+            context = PlanContext(doc, repaired[0], config, config_file, as_of)
+            result.findings.extend(
+                f for f in run_plan_checks(context) if (f.line, f.column) not in blocked
+            )
         return None
     assign_ids(plan)
     result.id_position = doc.value_position(("plan", "id"))
-    config_file = result.config.file if result.config else None
     result.findings.extend(run_plan_checks(PlanContext(doc, plan, config, config_file, as_of)))
     return plan
+
+
+def _repaired_plan(doc: Document, exc: Any) -> tuple[PlanFile, set[tuple[int, int]]] | None:
+    """The plan with its invalid nodes repaired, and the positions the repair touched."""
+    from pydantic import ValidationError
+
+    from qaplan.checks.schema import repair
+    from qaplan.model import PlanFile
+
+    data = doc.data
+    touched_positions: set[tuple[int, int]] = set()
+    for _ in range(3):
+        fixed = repair(data, exc)
+        if fixed is None:
+            return None
+        data, touched = fixed
+        for path in touched:
+            for target in (path, path[:-1]):
+                touched_positions.add(doc.value_position(target))
+                touched_positions.add(doc.key_position(target))
+        try:
+            return PlanFile.model_validate(data), touched_positions
+        except ValidationError as again:
+            exc = again
+    return None
 
 
 def _line_ignores(text: str) -> dict[int, frozenset[str] | None]:

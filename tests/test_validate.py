@@ -521,3 +521,21 @@ def test_no_input_file_changes(repo: Path) -> None:
     run_cli("validate")
     assert path.read_bytes() == before
     assert sorted(p.name for p in (repo / "plans").iterdir()) == ["p.yaml"]
+
+
+def test_schema_errors_do_not_hide_other_findings(repo: Path) -> None:
+    plan_with(repo, """\
+          - id: A1
+            title: Aktivitet
+            start: 2024
+            end: 2023
+            owners: [PD, OEK]
+            staus: {}
+          - id: A2
+            title: Annan
+            end: Q3
+""")
+    code, rows, _ = findings()
+    assert code == 1
+    assert [(line, c) for line, _, c, _ in rows] == [
+        (17, "QP103"), (18, "QP106"), (19, "QP101"), (22, "QP108")]

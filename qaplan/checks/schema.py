@@ -117,3 +117,57 @@ def _pattern_hint(field: str) -> str:
     if field == "code":
         return "a code looks like QP301"
     return "use letters, digits, '.', '_' and '-', starting with a letter or digit"
+
+
+_ROW_LISTS = frozenset({"criteria", "goals", "activities"})
+_PLACEHOLDERS: dict[str, Any] = {"title": "", "name": "", "id": "_", "plan": {"id": "_", "title": ""}}
+
+
+def repair(data: Any, exc: ValidationError) -> tuple[Any, list[tuple[Any, ...]]] | None:
+    """A copy of `data` with each invalid node removed or replaced, so the other checks can run.
+
+    Returns the repaired data and the paths it touched, or None when a node cannot be
+    repaired without shifting the positions of others.
+    """
+    import copy
+
+    fixed = copy.deepcopy(data)
+    touched: list[tuple[Any, ...]] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        if not loc:
+            return None
+        parent = _walk(fixed, loc[:-1])
+        key = loc[-1]
+        if isinstance(parent, dict):
+            if error["type"] == "missing":
+                if key not in _PLACEHOLDERS:
+                    return None
+                parent[key] = copy.deepcopy(_PLACEHOLDERS[key])
+            else:
+                parent.pop(key, None)
+        elif isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+            owner_list = len(loc) >= 2 and loc[-2] == "owners"
+            if owner_list:
+                parent[key] = "_"
+            elif len(loc) >= 2 and loc[-2] in _ROW_LISTS:
+                parent[key] = {"title": ""}
+            else:
+                return None
+        else:
+            return None
+        touched.append(loc)
+    return fixed, touched
+
+
+def _walk(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
