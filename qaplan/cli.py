@@ -101,14 +101,20 @@ def _main(
 
 # --- validate ----------------------------------------------------------------------------------
 
-VALIDATE_FORMATS = ("text", "json", "github")
+VALIDATE_FORMATS = ("text", "json", "github", "gitlab", "sarif")
 
 
 @app.command()
 def validate(
     paths: PathsArg = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="Output: text, json or github (workflow commands).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text, json, github (workflow commands), gitlab (Code Quality report) "
+            "or sarif (SARIF 2.1.0, for code scanning).",
+        ),
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     as_of: AsOfOption = None,

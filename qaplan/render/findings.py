@@ -1,4 +1,4 @@
-"""Findings as text, JSON or GitHub workflow commands."""
+"""Findings as text, JSON, GitHub workflow commands, GitLab Code Quality or SARIF."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 
 from qaplan.findings import Finding
+from qaplan.render.gitlab import as_gitlab
+from qaplan.render.sarif import as_sarif
 
 
 def _summary(findings: list[Finding], files: int) -> tuple[int, int]:
@@ -61,4 +63,6 @@ FORMATS: dict[str, Callable[[list[Finding], int], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,
+    "gitlab": as_gitlab,
+    "sarif": as_sarif,
 }
