@@ -56,6 +56,15 @@ SkipInvalidOption = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Skip plans with errors instead of stopping (says how many)."),
 ]
+ReportFormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output: table (for people), markdown, csv or json."),
+]
+WithinOption = Annotated[
+    Optional[int],
+    typer.Option("--within", metavar="DAYS", min=0,
+                 help="Also list activities due within DAYS days (negative days_overdue)."),
+]
 
 
 def _as_of(value: str | None) -> date:
@@ -151,6 +160,73 @@ def validate(
     failing = [f for f in findings if f.severity == "error" or strict]
     if failing:
         raise typer.Exit(1)
+
+
+# --- overdue -----------------------------------------------------------------------------------
+
+
+@app.command()
+def overdue(
+    paths: PathsArg = None,
+    fmt: ReportFormatOption = "table",
+    as_of: AsOfOption = None,
+    owner: Annotated[
+        Optional[list[str]],
+        typer.Option("--owner", metavar="KEY", help="Only this owner (repeatable), e.g. --owner PD."),
+    ] = None,
+    within: WithinOption = None,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue.")
+    ] = False,
+    skip_invalid: SkipInvalidOption = False,
+) -> None:
+    """List unfinished activities past their due date, grouped per owner.
+
+    Example: qaplan overdue --owner PD --within 30
+    """
+    from qaplan.pipeline import load_plans
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.overdue import overdue_report, overdue_view
+
+    fmt = _check_format(fmt, REPORT_FORMATS)
+    day = _as_of(as_of)
+    plans, notes = load_plans(paths, day, skip_invalid)
+    _notes(notes)
+    report = overdue_report(plans, day, within=within, owners=owner or [])
+    _out(render(overdue_view(report), fmt))
+    if fail_on_overdue and report.overdue_count:
+        raise typer.Exit(1)
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+@app.command()
+def status(
+    paths: PathsArg = None,
+    fmt: ReportFormatOption = "table",
+    as_of: AsOfOption = None,
+    year: Annotated[
+        Optional[int],
+        typer.Option("--year", min=1900, max=2200,
+                     help="The follow-up year to check (default: the as-of year minus one)."),
+    ] = None,
+    within: WithinOption = None,
+    skip_invalid: SkipInvalidOption = False,
+) -> None:
+    """Per plan: activities by state, overdue, missing follow-up for the year, % done.
+
+    Example: qaplan status --year 2025 --format markdown
+    """
+    from qaplan.pipeline import load_plans
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.status import status_report, status_view
+
+    fmt = _check_format(fmt, REPORT_FORMATS)
+    day = _as_of(as_of)
+    plans, notes = load_plans(paths, day, skip_invalid)
+    _notes(notes)
+    _out(render(status_view(status_report(plans, day, year=year, within=within)), fmt))
 
 
 # --- schema ------------------------------------------------------------------------------------

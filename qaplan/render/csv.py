@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from qaplan.render.view import Cell, View
+from qaplan.render.view import Cell, Section, View
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,14 +25,20 @@ def escape(value: Cell) -> Cell:
 def render(view: View, color: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    columns = view.sections[0].columns if view.sections else []
-    header = [c.header for c in columns]
-    if view.csv_heading is not None:
-        header = [view.csv_heading, *header]
-    writer.writerow(header)
-    for section in view.sections:
+    current: list[str] | None = None
+    for section in view.sections or [Section(None, [], [])]:
+        columns = section.columns_for("csv")
+        header = [c.header for c in columns]
+        if view.csv_heading is not None:
+            header = [view.csv_heading, *header]
+        if header != current:
+            # Sections with other columns (a second table in one report) follow after a blank row.
+            if current is not None:
+                writer.writerow([])
+            writer.writerow(header)
+            current = header
         for row in section.rows:
-            cells = [escape(row.get(c.key)) for c in section.columns]
+            cells = [escape(row.get(c.key)) for c in columns]
             if view.csv_heading is not None:
                 cells = [escape(section.heading), *cells]
             writer.writerow(["" if cell is None else cell for cell in cells])

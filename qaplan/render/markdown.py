@@ -13,6 +13,10 @@ def _cell(value: Cell) -> Cell:
     return "" if value is None else value
 
 
+def _bold(value: Cell) -> Cell:
+    return f"**{value}**" if value not in ("", None) else value
+
+
 def render(view: View, color: bool) -> str:
     parts = [f"## {view.title}", ""]
     if not any(section.rows for section in view.sections):
@@ -22,13 +26,18 @@ def render(view: View, color: bool) -> str:
             continue
         if section.heading:
             parts += [f"### {section.heading}", ""]
-        rows = [[_cell(row.get(c.key)) for c in section.columns] for row in section.rows]
+        columns = section.columns_for("markdown")
+        rows = [
+            [_bold(_cell(row.get(c.key))) if section.style(index) == "total" else _cell(row.get(c.key))
+             for c in columns]
+            for index, row in enumerate(section.rows)
+        ]
         parts.append(
             tabulate(
                 rows,
-                headers=[c.header for c in section.columns],
+                headers=[_cell(c.header) for c in columns],
                 tablefmt="github",
-                colalign=[c.align for c in section.columns],
+                colalign=[c.align for c in columns],
                 disable_numparse=True,
             )
         )

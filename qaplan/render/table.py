@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from qaplan.render.view import Cell, View
 
-_STYLES = {"overdue": "red", "soon": "yellow", "done": "green", "muted": "dim"}
+_STYLES = {"overdue": "red", "soon": "yellow", "done": "green", "muted": "dim", "total": "bold"}
 
 
 def _text(value: Cell) -> str:
@@ -32,10 +32,11 @@ def _plain(view: View) -> str:
             continue
         if section.heading:
             parts += [section.heading, "-" * len(section.heading)]
-        rows = [[_text(row.get(c.key)) for c in section.columns] for row in section.rows]
+        columns = section.columns_for("table")
+        rows = [[_text(row.get(c.key)) for c in columns] for row in section.rows]
         parts.append(
-            tabulate(rows, headers=[c.header for c in section.columns], tablefmt="simple",
-                     colalign=[c.align for c in section.columns], disable_numparse=True)
+            tabulate(rows, headers=[c.header for c in columns], tablefmt="simple",
+                     colalign=[c.align for c in columns], disable_numparse=True)
         )
         parts.append("")
     parts.append(view.summary)
@@ -60,13 +61,15 @@ def _rich(view: View) -> str:
         if section.heading:
             console.print()
             console.print(Text(section.heading, style="bold"))
+        columns = section.columns_for("table")
         table = Table(header_style="bold", expand=False)
-        for column in section.columns:
+        for column in columns:
             table.add_column(column.header, justify=column.align, overflow="fold")
         for index, row in enumerate(section.rows):
             style = section.style(index)
-            table.add_row(*(Text(_text(row.get(c.key))) for c in section.columns),
+            table.add_row(*(Text(_text(row.get(c.key))) for c in columns),
                           style=_STYLES.get(style) if style else None)
         console.print(table)
-    console.print(Text(view.summary), highlight=False)
+    summary_style = _STYLES.get(view.summary_style) if view.summary_style else None
+    console.print(Text(view.summary, style=summary_style or ""), highlight=False)
     return buffer.getvalue()

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Cell = str | int | float | None
-# How a row should stand out on a terminal: overdue (red), soon (yellow), done (green), muted.
-Style = Literal["overdue", "soon", "done", "muted"] | None
+# How a row should stand out on a terminal: overdue (red), soon (yellow), done (green), muted,
+# total (bold: a totals row).
+Style = Literal["overdue", "soon", "done", "muted", "total"] | None
 
 
 @dataclass(slots=True)
@@ -17,6 +18,8 @@ class Column:
     key: str
     header: str
     align: Literal["left", "right"] = "left"
+    # Draw this column only in these formats ("table", "markdown", "csv"); empty: in every one.
+    only: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -31,6 +34,10 @@ class Section:
     def style(self, index: int) -> Style:
         return self.styles[index] if index < len(self.styles) else None
 
+    def columns_for(self, fmt: str) -> list[Column]:
+        """The columns drawn in format `fmt`."""
+        return [c for c in self.columns if not c.only or fmt in c.only]
+
 
 @dataclass(slots=True)
 class View:
@@ -43,3 +50,4 @@ class View:
     # CSV is one flat table: a section heading becomes this column (None: no such column).
     csv_heading: str | None = None
     empty: str = "Nothing to report."
+    summary_style: Style = None  # how the summary line stands out on a terminal
