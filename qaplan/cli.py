@@ -264,6 +264,40 @@ def schema(
     sys.stderr.write(f"wrote {output}\n")
 
 
+# --- init --------------------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="The repository to set up (created when missing). Default: here.",
+                       show_default=False),
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that exist (default: skip them).")
+    ] = False,
+) -> None:
+    """Scaffold a plan repository: a starter plan, qaplan.yaml, schemas, CI and editor settings.
+
+    Example: qaplan init quality-plans && qaplan validate quality-plans/plans
+    """
+    from qaplan.init import init_repository
+    from qaplan.repo import display_path
+
+    result = init_repository(directory, date.today(), force=force)
+    for path in result.skipped:
+        sys.stderr.write(f"skipped {display_path(path)}: exists (--force overwrites it)\n")
+    for verb, written in (("wrote", result.written), ("overwrote", result.overwritten)):
+        for path in written:
+            _out(f"{verb} {display_path(path)}\n")
+    if result.written or result.overwritten:
+        plans = display_path(directory / "plans")
+        _out(f"Next: edit the starter plan, then run `qaplan validate {plans}`.\n")
+    else:
+        sys.stderr.write("nothing written: every file exists\n")
+
+
 def main() -> None:
     """Entry point: run the app; an unexpected error is a message and exit code 2, not a traceback."""
     try:
