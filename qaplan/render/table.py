@@ -8,7 +8,11 @@ import shutil
 
 from tabulate import tabulate
 
-from qaplan.render.view import Cell, View
+from qaplan.render.view import Cell, Section, View
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.table import Table
 
 _STYLES = {"overdue": "red", "soon": "yellow", "done": "green", "muted": "dim", "total": "bold"}
 
@@ -45,7 +49,6 @@ def _plain(view: View) -> str:
 
 def _rich(view: View) -> str:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     buffer = io.StringIO()
@@ -61,15 +64,23 @@ def _rich(view: View) -> str:
         if section.heading:
             console.print()
             console.print(Text(section.heading, style="bold"))
-        columns = section.columns_for("table")
-        table = Table(header_style="bold", expand=False)
-        for column in columns:
-            table.add_column(column.header, justify=column.align, overflow="fold")
-        for index, row in enumerate(section.rows):
-            style = section.style(index)
-            table.add_row(*(Text(_text(row.get(c.key))) for c in columns),
-                          style=_STYLES.get(style) if style else None)
-        console.print(table)
+        console.print(_rich_table(section))
     summary_style = _STYLES.get(view.summary_style) if view.summary_style else None
+    console.print()
     console.print(Text(view.summary, style=summary_style or ""), highlight=False)
     return buffer.getvalue()
+
+
+def _rich_table(section: Section) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    columns = section.columns_for("table")
+    table = Table(header_style="bold", expand=False)
+    for column in columns:
+        table.add_column(column.header, justify=column.align, overflow="fold")
+    for index, row in enumerate(section.rows):
+        style = section.style(index)
+        table.add_row(*(Text(_text(row.get(c.key))) for c in columns),
+                      style=_STYLES.get(style) if style else None)
+    return table

@@ -251,7 +251,7 @@ def overdue_view(report: OverdueReport) -> View:
     summary = _plural(overdue, "activity", "activities") + " overdue"
     if report.within is not None:
         title += f" (and due within {_plural(report.within, 'day')})"
-        summary += f", {soon} due within {_plural(report.within, 'day')}"
+        summary += f" and {soon} due within {_plural(report.within, 'day')},"
     owners = sum(1 for group in report.groups if group.owner is not None)
     summary += f" for {_plural(owners, 'owner')} ({_plural(report.plans, 'plan')} checked)."
     style: Style = "overdue" if overdue else ("soon" if soon else "done")
