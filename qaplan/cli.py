@@ -123,6 +123,7 @@ def validate(
             "-f",
             help="Output: text, json, github (workflow commands), gitlab (Code Quality report) "
             "or sarif (SARIF 2.1.0, for code scanning).",
+            autocompletion=lambda: list(VALIDATE_FORMATS),
         ),
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,

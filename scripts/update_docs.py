@@ -1,4 +1,4 @@
-"""Regenerate the generated parts of the repository: README's table of codes and the schemas."""
+"""Regenerate the generated parts of the repository: README's table of codes, the schemas, examples/."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qaplan.findings import codes_markdown_table  # noqa: E402
+from qaplan.init import EXAMPLE_FILES, STATIC_FILES, template  # noqa: E402
 from qaplan.model import config_json_schema, plan_json_schema  # noqa: E402
 
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"
@@ -27,11 +28,21 @@ def schema_text(config: bool = False) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def write_examples() -> None:
+    """examples/: the CI and editor files that `qaplan init` writes, to read without running it."""
+    for name, path in STATIC_FILES.items():
+        if path in EXAMPLE_FILES:
+            target = ROOT / "examples" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(template(name), encoding="utf-8")
+
+
 def main() -> None:
     readme = ROOT / "README.md"
     readme.write_text(readme_with_codes(readme.read_text(encoding="utf-8")), encoding="utf-8")
     (ROOT / "schemas" / "plan.schema.json").write_text(schema_text(), encoding="utf-8")
     (ROOT / "schemas" / "qaplan.schema.json").write_text(schema_text(True), encoding="utf-8")
+    write_examples()
 
 
 if __name__ == "__main__":
