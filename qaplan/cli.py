@@ -230,6 +230,75 @@ def status(
     _out(render(status_view(status_report(plans, day, year=year, within=within)), fmt))
 
 
+# --- diff --------------------------------------------------------------------------------------
+
+
+@app.command()
+def diff(
+    paths: PathsArg = None,
+    from_year: Annotated[
+        Optional[int],
+        typer.Option("--from-year", metavar="Y1", min=1900, max=2200,
+                     help="Compare the follow-up of this year (default: the year before Y2)."),
+    ] = None,
+    to_year: Annotated[
+        Optional[int],
+        typer.Option("--to-year", metavar="Y2", min=1900, max=2200,
+                     help="...with this year's (default: the as-of year minus one)."),
+    ] = None,
+    rev: Annotated[
+        Optional[str],
+        typer.Option("--rev", metavar="REV[..REV2]",
+                     help="Compare the plans at git revision REV with the working tree, or "
+                     "REV..REV2 (REV...REV2: from their merge base)."),
+    ] = None,
+    fmt: ReportFormatOption = "table",
+    fail_on: Annotated[
+        Optional[list[str]],
+        typer.Option("--fail-on", metavar="KIND",
+                     help="Exit 1 when a change of this kind is found (repeatable), "
+                     "e.g. --fail-on due_postponed."),
+    ] = None,
+    as_of: AsOfOption = None,
+    skip_invalid: SkipInvalidOption = False,
+) -> None:
+    """Show what changed in the yearly follow-up, or in the plans between git revisions.
+
+    Example: qaplan diff --from-year 2024 --to-year 2025, or qaplan diff --rev origin/main
+    """
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.diff import check_fail_on, derived_warnings, diff_view, failing
+
+    fmt = _check_format(fmt, REPORT_FORMATS)
+    day = _as_of(as_of)
+    if rev is not None and (from_year is not None or to_year is not None):
+        raise QaplanError("--rev compares revisions, --from-year/--to-year compare follow-up "
+                          "years; give one or the other")
+    check_fail_on(fail_on or [], "year" if rev is None else "revision")
+    if rev is None:
+        from qaplan.pipeline import load_plans
+        from qaplan.reports.diff import year_diff
+
+        plans, notes = load_plans(paths, day, skip_invalid)
+        _notes(notes)
+        report = year_diff([r.plan for r in plans if r.plan is not None], from_year, to_year, day)
+    else:
+        from qaplan.git import load_sides
+        from qaplan.reports.diff import revision_diff
+
+        sides = load_sides(rev, paths, day, skip_invalid)
+        _notes(sides.notes)
+        report = revision_diff(
+            [r.plan for r in sides.old if r.plan is not None],
+            [r.plan for r in sides.new if r.plan is not None],
+            day, sides.revisions.old_label, sides.revisions.new_label,
+        )
+        _notes(derived_warnings(report))
+    _out(render(diff_view(report), fmt))
+    if failing(report, fail_on or []):
+        raise typer.Exit(1)
+
+
 # --- schema ------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
-from qaplan.loader import Document, read
+from qaplan.loader import Document, compose, decode, read
 from qaplan.model import SCHEMA_V1
 from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
 
@@ -178,6 +178,55 @@ def check_file(candidate: Candidate, configs: _Configs, as_of: date) -> FileResu
     config = result.config.config if result.config else None
     result.plan = _validate_plan(doc, result, config, as_of)
     return result
+
+
+def check_blob(raw: bytes, display: str, as_of: date, config: ConfigResult | None = None) -> FileResult:
+    """Check file content that is not read from disk (a file at a git revision)."""
+    text, problem = decode(raw, display)
+    if text is None:
+        assert problem is not None
+        return FileResult(display, "plan", [problem])
+    doc = compose(text, display)
+    result = FileResult(display, "plan", list(doc.findings), line_ignores=_line_ignores(doc.text))
+    if not doc.readable:
+        return result
+    if doc.blank:
+        return _skipped(result, "is empty")
+    kind, problem = _classify(doc)
+    if kind is None:
+        if problem is not None:
+            result.findings.append(problem)
+            return result
+        return _skipped(result, f"has no 'schema: {SCHEMA_V1}'")
+    result.config = config
+    result.plan = _validate_plan(doc, result, config.config if config else None, as_of)
+    result.findings = _suppress(result)
+    return result
+
+
+def config_from_blob(raw: bytes, path: Path, display: str) -> ConfigResult:
+    """A qaplan.yaml from content not read from disk; `path` is where it would be in the tree."""
+    from pydantic import ValidationError
+
+    from qaplan.checks.config import config_checks
+    from qaplan.checks.schema import schema_findings
+    from qaplan.model import RepoConfig
+
+    text, problem = decode(raw, display)
+    if text is None:
+        assert problem is not None
+        return ConfigResult(path, display, None, [problem], {})
+    doc = compose(text, display)
+    findings = list(doc.findings)
+    config = None
+    if doc.readable and isinstance(doc.data, dict):
+        try:
+            config = RepoConfig.model_validate(doc.data)
+        except ValidationError as exc:
+            findings.extend(schema_findings(exc, doc, RepoConfig))
+        else:
+            findings.extend(config_checks(doc, config))
+    return ConfigResult(path, display, config, findings, _line_ignores(doc.text))
 
 
 def _skipped(result: FileResult, why: str) -> FileResult:

@@ -1,0 +1,219 @@
+"""Reading plan files from git revisions: `git rev-parse`, `git ls-tree`, `git show`, no shell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qaplan.errors import QaplanError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.pipeline import FileResult
+
+WORKING_TREE = None  # the right side of `--rev REV`: the files on disk
+
+
+@dataclass(frozen=True, slots=True)
+class Revisions:
+    """The two sides of a revision diff; `new` is None for the working tree."""
+
+    old: str
+    new: str | None
+    old_label: str
+    new_label: str
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, check=False)
+    except FileNotFoundError:
+        raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
+
+
+def git_root(cwd: Path | None = None) -> Path:
+    """The top directory of the git work tree that holds `cwd`."""
+    here = cwd or Path.cwd()
+    done = _git(["rev-parse", "--show-toplevel"], here)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise QaplanError(
+            f"{here}: not inside a git repository; diff --rev compares plans between git "
+            "revisions (for a yearly comparison use --from-year/--to-year)"
+        )
+    return Path(done.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit id that `rev` names, or a clear error."""
+    if not rev or rev.startswith("-"):
+        raise QaplanError(f"--rev: '{rev}' is not a revision; give e.g. HEAD~1, main or v2024")
+    done = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+    if done.returncode != 0:
+        raise QaplanError(
+            f"--rev: unknown revision '{rev}' in {root.as_posix()}; "
+            "`git log --oneline` lists the commits"
+        )
+    return done.stdout.decode().strip()
+
+
+def parse_range(root: Path, spec: str) -> Revisions:
+    """`REV` (against the working tree), `A..B`, or `A...B` (from their merge base), resolved."""
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        left_id, right_id = resolve(root, left or "HEAD"), resolve(root, right or "HEAD")
+        done = _git(["merge-base", left_id, right_id], root)
+        if done.returncode != 0:
+            raise QaplanError(f"--rev: '{left}' and '{right}' have no common ancestor")
+        return Revisions(done.stdout.decode().strip(), right_id,
+                         f"the merge base of {left or 'HEAD'} and {right or 'HEAD'}",
+                         right or "HEAD")
+    if ".." in spec:
+        left, right = spec.split("..", 1)
+        return Revisions(resolve(root, left or "HEAD"), resolve(root, right or "HEAD"),
+                         left or "HEAD", right or "HEAD")
+    return Revisions(resolve(root, spec), WORKING_TREE, spec, "the working tree")
+
+
+def list_files(root: Path, commit: str) -> list[str]:
+    """Every file at `commit`, as paths relative to the git root with '/'."""
+    done = _git(["ls-tree", "-r", "--name-only", "-z", "--full-tree", commit], root)
+    if done.returncode != 0:
+        raise QaplanError(f"git ls-tree {commit} failed: {done.stderr.decode(errors='replace').strip()}")
+    return sorted(name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
+
+
+def show(root: Path, commit: str, path: str) -> bytes:
+    """The content of `path` (relative to the git root) at `commit`."""
+    done = _git(["show", "--no-textconv", f"{commit}:{path}"], root)
+    if done.returncode != 0:
+        raise QaplanError(
+            f"git show {commit}:{path} failed: {done.stderr.decode(errors='replace').strip()}"
+        )
+    return done.stdout
+
+
+def pathspecs(root: Path, paths: list[str]) -> list[str]:
+    """The user's PATHS (relative to the current directory) as paths relative to the git root."""
+    here = Path.cwd().resolve()
+    real_root = root.resolve()
+    specs = []
+    for given in paths:
+        absolute = Path(os.path.normpath(here / given))
+        try:
+            rel = absolute.relative_to(real_root)
+        except ValueError:
+            raise QaplanError(f"{given}: outside the git repository {root.as_posix()}")
+        specs.append(rel.as_posix())
+    return specs
+
+
+def under(path: str, spec: str) -> bool:
+    """True when `path` (relative to the git root) is `spec` or inside it."""
+    return spec == "." or path == spec or path.startswith(spec.rstrip("/") + "/")
+
+
+def plans_at(
+    root: Path, commit: str, label: str, paths: list[str], as_of: date, skip_invalid: bool
+) -> tuple[list[FileResult], list[str]]:
+    """The valid plans under PATHS at `commit`; a plan with errors stops (exit 2) unless skipped."""
+    from qaplan.pipeline import ConfigResult, check_blob, config_from_blob
+    from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, display_path
+
+    specs = pathspecs(root, paths)
+    tree = list_files(root, commit)
+    present = set(tree)
+    configs: dict[str, ConfigResult] = {}
+
+    def nearest_config(rel: str) -> ConfigResult | None:
+        parts = rel.split("/")[:-1]
+        for depth in range(len(parts), -1, -1):
+            candidate = "/".join([*parts[:depth], CONFIG_NAME])
+            if candidate in present:
+                if candidate not in configs:
+                    configs[candidate] = config_from_blob(
+                        show(root, commit, candidate), root / candidate,
+                        display_path(root / candidate))
+                return configs[candidate]
+        return None
+
+    def wanted(rel: str) -> bool:
+        if rel in specs:
+            return rel.endswith(YAML_SUFFIXES) and rel.rsplit("/", 1)[-1] != CONFIG_NAME
+        parts = rel.split("/")
+        return (
+            any(under(rel, spec) for spec in specs)
+            and rel.endswith(YAML_SUFFIXES)
+            and parts[-1] != CONFIG_NAME
+            and not any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)
+        )
+
+    plans: list[FileResult] = []
+    notes: list[str] = []
+    invalid: list[FileResult] = []
+    seen: dict[str, str] = {}
+    for rel in tree:
+        if not wanted(rel):
+            continue
+        display = display_path(root / rel)
+        result = check_blob(show(root, commit, rel), display, as_of, nearest_config(rel))
+        if result.kind == "skipped":
+            if result.note:
+                notes.append(result.note)
+            continue
+        if result.errors or result.plan is None:
+            invalid.append(result)
+            continue
+        plan_id = result.plan.plan.id
+        if plan_id in seen:
+            raise QaplanError(
+                f"at {label}: {display} and {seen[plan_id]} both have plan id '{plan_id}'; "
+                "a revision diff matches plans by id"
+            )
+        seen[plan_id] = display
+        plans.append(result)
+    if invalid and not skip_invalid:
+        first = invalid[0]
+        errors = first.errors
+        detail = errors[0].as_text() if errors else f"{first.file}: not a valid plan"
+        raise QaplanError(
+            f"at {label}: {detail}\n{first.file} has {len(errors)} error(s) at {label}; "
+            "pass --skip-invalid to compare without it"
+        )
+    if invalid:
+        notes.append(f"note: skipped {len(invalid)} invalid file(s) at {label}")
+    return plans, notes
+
+
+@dataclass(slots=True)
+class Sides:
+    """The plans on each side of a revision diff, and the notes gathered reading them."""
+
+    old: list[FileResult]
+    new: list[FileResult]
+    revisions: Revisions
+    notes: list[str]
+
+
+def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool) -> Sides:
+    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B)."""
+    from qaplan.pipeline import load_plans
+    from qaplan.repo import default_paths
+
+    root = git_root()
+    revisions = parse_range(root, spec)
+    given = paths or default_paths()
+    old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid)
+    if revisions.new is None:
+        new, more = load_plans(paths, as_of, skip_invalid)
+    else:
+        new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid)
+        if not old and not new:
+            raise QaplanError(
+                f"{', '.join(given)}: no plan files at {revisions.old_label} or "
+                f"{revisions.new_label}"
+            )
+    return Sides(old, new, revisions, list(dict.fromkeys(notes + more)))

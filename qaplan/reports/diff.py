@@ -1,0 +1,350 @@
+"""What changed: in the yearly follow-up between two years, or in the plans between two revisions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from qaplan.errors import QaplanError
+from qaplan.model import Activity, Due, FollowUp, PlanFile, State
+from qaplan.render.view import Cell, Column, Section, Style, View
+
+YEAR_KINDS = ("state_changed", "note_unchanged", "follow_up_missing", "follow_up_added")
+REVISION_KINDS = (
+    "plan_added",
+    "plan_removed",
+    "activity_added",
+    "activity_removed",
+    "due_postponed",
+    "due_advanced",
+    "owners_changed",
+    "state_changed",
+    "title_changed",
+)
+KINDS = tuple(dict.fromkeys(YEAR_KINDS + REVISION_KINDS))
+_STYLES: dict[str, Style] = {
+    "follow_up_missing": "overdue",
+    "due_postponed": "overdue",
+    "activity_removed": "overdue",
+    "plan_removed": "overdue",
+    "note_unchanged": "soon",
+}
+
+Value = str | list[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change: which plan and row, what kind, and the old and new values as written."""
+
+    plan: str
+    id: str | None  # None for a whole plan (plan_added, plan_removed, the plan's title)
+    title: str
+    kind: str
+    old: Value
+    new: Value
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan, "id": self.id, "title": self.title, "kind": self.kind,
+                "from": self.old, "to": self.new}
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    """The changes between two sides, sorted, and the activities matched by derived ids."""
+
+    mode: str  # "year" or "revision"
+    old_label: str
+    new_label: str
+    changes: tuple[Change, ...]
+    derived: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (plan, activity ids) per plan
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+    @property
+    def done(self) -> int:
+        """Changes of state to done."""
+        return sum(1 for c in self.changes if c.kind == "state_changed" and c.new == State.DONE.value)
+
+
+def _natural(text: str | None) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that puts C1.G2.A10 after C1.G2.A9; None (a whole plan) first."""
+    if text is None:
+        return ()
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def _sorted(changes: list[Change]) -> tuple[Change, ...]:
+    return tuple(sorted(changes, key=lambda c: (c.plan, c.id is not None, _natural(c.id),
+                                                KINDS.index(c.kind))))
+
+
+def _state(state: State | None) -> str | None:
+    return state.value if state is not None else None
+
+
+def _same_note(old: FollowUp, new: FollowUp) -> bool:
+    """Both notes say the same words (spacing aside): a follow-up that says nothing new."""
+    if not old.note or not new.note:
+        return False
+    return " ".join(old.note.split()) == " ".join(new.note.split())
+
+
+# --- year diff -------------------------------------------------------------------------------------
+
+
+def activity_year_changes(plan: str, activity: Activity, from_year: int, to_year: int) -> list[Change]:
+    """The follow-up changes of one activity between two years."""
+    changes = []
+
+    def add(kind: str, old: Value, new: Value) -> None:
+        changes.append(Change(plan, activity.key, activity.title, kind, old, new))
+
+    before, after = activity.latest_state(from_year), activity.latest_state(to_year)
+    old, new = activity.status.get(from_year), activity.status.get(to_year)
+    if before != after:
+        add("state_changed", _state(before), _state(after))
+    if old is not None and new is not None and _same_note(old, new):
+        add("note_unchanged", old.note, new.note)
+    if old is not None and new is None and not activity.finished(to_year):
+        add("follow_up_missing", _state(old.state), None)
+    if old is None and new is not None:
+        add("follow_up_added", None, _state(new.state))
+    return changes
+
+
+def year_diff(
+    plans: Sequence[PlanFile], from_year: int | None, to_year: int | None, as_of: date
+) -> DiffReport:
+    """What changed in the yearly follow-up from `from_year` to `to_year`.
+
+    Defaults: `to_year` is the year after `from_year`, else the as-of year minus one (the last
+    year whose follow-up should be written); `from_year` is the year before `to_year`.
+    """
+    if to_year is None:
+        to_year = from_year + 1 if from_year is not None else as_of.year - 1
+    if from_year is None:
+        from_year = to_year - 1
+    if from_year >= to_year:
+        raise QaplanError(
+            f"--from-year {from_year} is not before --to-year {to_year}; e.g. "
+            f"--from-year {to_year - 1} --to-year {to_year}"
+        )
+    if to_year > as_of.year:
+        raise QaplanError(
+            f"--to-year {to_year} is after the as-of year {as_of.year}; a follow-up is written "
+            "for a year that has begun"
+        )
+    changes = [
+        change
+        for plan in plans
+        for _criterion, _goal, activity in plan.activities()
+        for change in activity_year_changes(plan.plan.id, activity, from_year, to_year)
+    ]
+    return DiffReport("year", str(from_year), str(to_year), _sorted(changes))
+
+
+# --- revision diff ---------------------------------------------------------------------------------
+
+
+def _due(value: Due | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _due_kind(old: Due | None, new: Due | None) -> str | None:
+    """Postponed or advanced; no due date counts as later than any (never overdue)."""
+    if old is None and new is None:
+        return None
+    if new is None:
+        return "due_postponed"
+    if old is None:
+        return "due_advanced"
+    if new.due_date > old.due_date:
+        return "due_postponed"
+    if new.due_date < old.due_date:
+        return "due_advanced"
+    return None
+
+
+def activity_changes(plan: str, old: Activity, new: Activity, as_of: date) -> list[Change]:
+    """The changes between two versions of one activity (matched by id)."""
+    changes = []
+
+    def add(kind: str, before: Value, after: Value) -> None:
+        changes.append(Change(plan, new.key, new.title, kind, before, after))
+
+    due = _due_kind(old.end, new.end)
+    if due is not None:
+        add(due, _due(old.end), _due(new.end))
+    if sorted(old.owners) != sorted(new.owners):
+        add("owners_changed", list(old.owners), list(new.owners))
+    before, after = old.latest_state(as_of.year), new.latest_state(as_of.year)
+    if before != after:
+        add("state_changed", _state(before), _state(after))
+    if old.title != new.title:
+        add("title_changed", old.title, new.title)
+    return changes
+
+
+def plan_changes(old: PlanFile, new: PlanFile, as_of: date) -> tuple[list[Change], list[str]]:
+    """The changes between two versions of one plan, and the ids it matched by position."""
+    plan = new.plan.id
+    changes = []
+    if old.plan.title != new.plan.title:
+        changes.append(Change(plan, None, new.plan.title, "title_changed",
+                              old.plan.title, new.plan.title))
+    before = {activity.key: activity for _c, _g, activity in old.activities()}
+    after = {activity.key: activity for _c, _g, activity in new.activities()}
+    derived = []
+    for key, activity in after.items():
+        if key not in before:
+            changes.append(Change(plan, key, activity.title, "activity_added", None, None))
+            continue
+        if activity.derived_id or before[key].derived_id:
+            derived.append(key)
+        changes.extend(activity_changes(plan, before[key], activity, as_of))
+    for key, activity in before.items():
+        if key not in after:
+            changes.append(Change(plan, key, activity.title, "activity_removed", None, None))
+    return changes, sorted(derived, key=_natural)
+
+
+def revision_diff(
+    old: Sequence[PlanFile], new: Sequence[PlanFile], as_of: date, old_label: str, new_label: str
+) -> DiffReport:
+    """What changed between two sets of plans, matched by plan id (files may be renamed)."""
+    before = {plan.plan.id: plan for plan in old}
+    after = {plan.plan.id: plan for plan in new}
+    changes: list[Change] = []
+    derived = []
+    for plan_id, plan in after.items():
+        if plan_id not in before:
+            changes.append(Change(plan_id, None, plan.plan.title, "plan_added", None, None))
+            continue
+        found, ids = plan_changes(before[plan_id], plan, as_of)
+        changes.extend(found)
+        if ids:
+            derived.append((plan_id, tuple(ids)))
+    for plan_id, plan in before.items():
+        if plan_id not in after:
+            changes.append(Change(plan_id, None, plan.plan.title, "plan_removed", None, None))
+    return DiffReport("revision", old_label, new_label, _sorted(changes), tuple(sorted(derived)))
+
+
+def derived_warnings(report: DiffReport) -> list[str]:
+    """One warning per plan whose activities were matched by ids derived from their position."""
+    warnings = []
+    for plan, ids in report.derived:
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        warnings.append(
+            f"warning: {plan}: {len(ids)} activit{'y' if len(ids) == 1 else 'ies'} matched by "
+            f"derived ids ({shown}); derived ids shift when rows are inserted, so a change may be "
+            "reported on the wrong activity. Give activities explicit ids."
+        )
+    return warnings
+
+
+def failing(report: DiffReport, kinds: Sequence[str]) -> list[str]:
+    """The kinds among `kinds` that the report found."""
+    return [kind for kind in dict.fromkeys(kinds) if report.count(kind)]
+
+
+def check_fail_on(kinds: Sequence[str], mode: str) -> None:
+    """Refuse a --fail-on kind that this kind of diff never reports."""
+    allowed = YEAR_KINDS if mode == "year" else REVISION_KINDS
+    for kind in kinds:
+        if kind not in allowed:
+            other = "a revision diff (--rev)" if kind in REVISION_KINDS else (
+                "a year diff (--from-year/--to-year)" if kind in YEAR_KINDS else None)
+            where = f"; it belongs to {other}" if other else ""
+            raise QaplanError(
+                f"--fail-on: '{kind}' is not a kind of this diff{where}. "
+                f"Kinds: {', '.join(allowed)}"
+            )
+
+
+# --- drawing ---------------------------------------------------------------------------------------
+
+
+def diff_json(report: DiffReport) -> dict[str, Any]:
+    """The contract's JSON payload of `qaplan diff`."""
+    return {"changes": [change.as_dict() for change in report.changes]}
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return "–"
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _csv(value: Value) -> Cell:
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _style(change: Change) -> Style:
+    if change.kind == "state_changed" and change.new == State.DONE.value:
+        return "done"
+    return _STYLES.get(change.kind)
+
+
+def summary(report: DiffReport) -> str:
+    """One line: how many changes, and the counts that matter for this kind of diff."""
+    n = len(report.changes)
+    head = f"{n} change{'' if n == 1 else 's'} from {report.old_label} to {report.new_label}"
+    if report.mode == "year":
+        return (f"{head}: {report.done} done, {report.count('note_unchanged')} stalled, "
+                f"{report.count('follow_up_missing')} missing.")
+    counts = [f"{report.count(kind)} {kind}" for kind in REVISION_KINDS if report.count(kind)]
+    return f"{head}: {', '.join([f'{report.done} done', *counts])}."
+
+
+def diff_view(report: DiffReport) -> View:
+    """The changes as one table per plan."""
+    columns = [
+        Column("id", "ID"),
+        Column("title", "Title"),
+        Column("kind", "Change"),
+        Column("from_text", "From", only=("table", "markdown")),
+        Column("to_text", "To", only=("table", "markdown")),
+        Column("from", "From", only=("csv",)),
+        Column("to", "To", only=("csv",)),
+    ]
+    sections: list[Section] = []
+    for change in report.changes:
+        if not sections or sections[-1].heading != change.plan:
+            sections.append(Section(change.plan, columns, []))
+        section = sections[-1]
+        section.rows.append({
+            "id": change.id,
+            "title": change.title,
+            "kind": change.kind,
+            "from_text": _text(change.old),
+            "to_text": _text(change.new),
+            "from": _csv(change.old),
+            "to": _csv(change.new),
+        })
+        section.styles.append(_style(change))
+    if not sections:  # CSV still writes its header row
+        sections.append(Section(None, columns, []))
+    if report.mode == "year":
+        title = f"Follow-up changes from {report.old_label} to {report.new_label}"
+        alarming = report.count("follow_up_missing")
+        stalled = report.count("note_unchanged")
+    else:
+        title = f"Plan changes from {report.old_label} to {report.new_label}"
+        alarming = report.count("due_postponed") + report.count("activity_removed")
+        stalled = 0
+    return View(
+        title=title,
+        sections=sections,
+        summary=summary(report),
+        data=diff_json(report),
+        csv_heading="Plan",
+        empty="No changes.",
+        summary_style="overdue" if alarming else ("soon" if stalled else None),
+    )
