@@ -150,7 +150,7 @@ def validate(
     from qaplan.render.findings import FORMATS
 
     renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
-    run = check_paths(paths, _as_of(as_of))
+    run = check_paths(paths, _as_of(as_of), keep_plans=False)
     _notes(run.notes)
     findings = run.findings
     checked = sum(1 for r in run.files if r.kind != "skipped")

@@ -85,7 +85,9 @@ class Document:
 
 
 def _resolve_plain(value: str) -> Any:
-    if not value or value[0] not in _MAYBE_NOT_STR:
+    if not value:
+        return None
+    if value[0] not in _MAYBE_NOT_STR:
         return value
     if value in _SPECIAL:
         return _SPECIAL[value]

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -160,6 +161,11 @@ Slug = Annotated[
 OwnerKey = Annotated[str, Field(pattern=r"^[^\s,]+$", max_length=100)]
 
 
+def _none_is_empty(empty: type) -> BeforeValidator:
+    """`status:` or `goals:` left empty in YAML means none, as people write it."""
+    return BeforeValidator(lambda value: empty() if value is None else value)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=False)
 
@@ -218,12 +224,12 @@ class Activity(_Row):
         None, description="Planned end, the due date: a year (31 Dec), VT (30 Jun), HT (31 Dec) "
         "or a date."
     )
-    owners: list[OwnerKey] = Field(
+    owners: Annotated[list[OwnerKey], _none_is_empty(list)] = Field(
         default_factory=list,
         description="Keys of the owners responsible (from the plan's or the repository's owners).",
         examples=[["PD", "OEK"]],
     )
-    status: dict[Year, FollowUp] = Field(
+    status: Annotated[dict[Year, FollowUp], _none_is_empty(dict)] = Field(
         default_factory=dict,
         description="Yearly follow-up, keyed by year.",
         json_schema_extra={
@@ -250,13 +256,13 @@ class Activity(_Row):
 class Goal(_Row):
     """A quality goal ("kvalitetsmål") under a criterion."""
 
-    activities: list[Activity] = Field(default_factory=list, description="Activities for the goal.")
+    activities: Annotated[list[Activity], _none_is_empty(list)] = Field(default_factory=list, description="Activities for the goal.")
 
 
 class Criterion(_Row):
     """An overall quality criterion ("övergripande kvalitetskriterium")."""
 
-    goals: list[Goal] = Field(default_factory=list, description="Quality goals under the criterion.")
+    goals: Annotated[list[Goal], _none_is_empty(list)] = Field(default_factory=list, description="Quality goals under the criterion.")
 
 
 class Period(_Strict):
@@ -301,7 +307,7 @@ class PlanFile(_Strict):
         "such as PD.",
         examples=[{"PD": {"name": "Programdirektör"}}],
     )
-    criteria: list[Criterion] = Field(
+    criteria: Annotated[list[Criterion], _none_is_empty(list)] = Field(
         default_factory=list, description="Overall quality criteria, each with its goals."
     )
 

@@ -1,10 +1,16 @@
-"""Files -> findings and plans: read each file, tell its kind, validate it, run the checks."""
+"""Files -> findings and plans: read each file, tell its kind, validate it, run the checks.
+
+Many files are checked in a pool of processes (one per core); each file's result is
+cached in `.qaplan_cache/` by content, repository file and as-of year, so a second run
+over unchanged files parses nothing.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,12 +18,13 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
-from qaplan.loader import Document, compose, decode, read
+from qaplan.loader import MAX_BYTES, Document, compose, decode
 from qaplan.model import SCHEMA_V1
 from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from qaplan.cache import Cache
     from qaplan.model import PlanFile, RepoConfig
 
 # The top-level key beside `schema:` tells the kind of file; deviation cases will join plans.
@@ -25,6 +32,8 @@ FILE_KINDS = ("plan",)
 _LOOKS_LIKE_PLAN = ("plan", "criteria")
 _SCHEMA_VERSION = re.compile(r"qaplan/v(\d+)\Z")
 _IGNORE = re.compile(r"#\s*qaplan:\s*ignore(?:\[([^\]]*)\])?")
+POOL_THRESHOLD = 48  # below this many files to check, a pool costs more than it saves
+_CHUNK = 16
 
 
 @dataclass(slots=True)
@@ -37,19 +46,38 @@ class ConfigResult:
     findings: list[Finding]
     line_ignores: dict[int, frozenset[str] | None]
 
+    @property
+    def fingerprint(self) -> str:
+        """What a plan's findings depend on in this file."""
+        if self.config is None:
+            return f"{self.path}:invalid"
+        return f"{self.path}:{self.config.model_dump_json()}"
 
-@dataclass(slots=True)
+
+@dataclass
 class FileResult:
     """What qaplan made of one file."""
 
     file: str
     kind: str  # "plan", "config", "skipped"
     findings: list[Finding] = field(default_factory=list)
-    plan: PlanFile | None = None
+    data: Any = None  # the plan's data, when it has no schema errors
     config: ConfigResult | None = None
     note: str | None = None
     line_ignores: dict[int, frozenset[str] | None] = field(default_factory=dict)
     id_position: tuple[int, int] = (1, 1)
+    plan_id: str | None = None
+    _plan: PlanFile | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def plan(self) -> PlanFile | None:
+        """The validated plan (ids assigned), built from the data on first use."""
+        if self._plan is None and self.data is not None:
+            from qaplan.model import PlanFile, assign_ids
+
+            self._plan = PlanFile.model_validate(self.data)
+            assign_ids(self._plan)
+        return self._plan
 
     @property
     def errors(self) -> list[Finding]:
@@ -58,11 +86,39 @@ class FileResult:
     @property
     def language(self) -> str:
         """The plan's language, else the repository's default, else English."""
-        if self.plan is not None and self.plan.plan.language:
-            return self.plan.plan.language
+        plan = self.plan
+        if plan is not None and plan.plan.language:
+            return plan.plan.language
         if self.config is not None and self.config.config is not None:
             return self.config.config.language or "en"
         return "en"
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "findings": [[f.line, f.column, f.severity, f.code, f.message] for f in self.findings],
+            "data": self.data,
+            "note": self.note,
+            "line_ignores": [[line, None if codes is None else sorted(codes)]
+                             for line, codes in self.line_ignores.items()],
+            "id_position": list(self.id_position),
+            "plan_id": self.plan_id,
+        }
+
+    @classmethod
+    def from_cache(cls, file: str, entry: dict[str, Any], config: ConfigResult | None) -> FileResult:
+        return cls(
+            file,
+            entry["kind"],
+            [Finding(file, line, col, sev, code, msg) for line, col, sev, code, msg in entry["findings"]],
+            data=entry["data"],
+            config=config,
+            note=entry["note"],
+            line_ignores={line: None if codes is None else frozenset(codes)
+                          for line, codes in entry["line_ignores"]},
+            id_position=tuple(entry["id_position"]),  # type: ignore[arg-type]
+            plan_id=entry["plan_id"],
+        )
 
 
 @dataclass(slots=True)
@@ -103,30 +159,155 @@ class _Configs:
         return self.get(found) if found is not None else None
 
 
-def check_paths(paths: list[str] | None, as_of: date) -> Run:
-    """Read, classify and validate every YAML file under `paths`."""
+def check_paths(
+    paths: list[str] | None, as_of: date, *, use_cache: bool = True, jobs: int | None = None,
+    keep_plans: bool = True,
+) -> Run:
+    """Read, classify and validate every YAML file under `paths`.
+
+    With keep_plans=False (validate) each plan's data is dropped once checked, so that
+    memory does not grow with the repository.
+    """
     given = paths or default_paths()
     candidates, fatal = _discover_each(given)
     configs = _Configs()
-    files: list[FileResult] = []
-    notes: list[str] = []
+    work: list[tuple[Candidate, ConfigResult | None]] = []
     for candidate in candidates:
         if is_config(candidate.path):
             configs.get(candidate.path)
-            continue
-        result = check_file(candidate, configs, as_of)
-        if result.note:
-            notes.append(result.note)
-        files.append(result)
+        else:
+            work.append((candidate, configs.for_file(candidate.path)))
+    cache = None
+    if use_cache and work:
+        from qaplan.cache import Cache, cache_root
+
+        cache = Cache(cache_root(Path.cwd()))
+    files = _check_all(work, as_of, cache, jobs)
+    if not keep_plans:
+        for result in files:
+            result.data = result._plan = None
+    notes = [r.note for r in files if r.note]
     for config in configs.loaded.values():
-        files.append(FileResult(config.file, "config", config.findings, config=config,
-                                line_ignores=config.line_ignores))
+        files.append(FileResult(config.file, "config", _suppress_lines(config.findings,
+                                config.line_ignores), config=config, line_ignores=config.line_ignores))
     _unique_plan_ids(files)
-    for result in files:
-        result.findings = _suppress(result)
     files.sort(key=lambda r: r.file)
     fatal.extend(_empty_origins(given, candidates, files))
     return Run(files, notes, fatal)
+
+
+def _check_all(
+    work: list[tuple[Candidate, ConfigResult | None]], as_of: date, cache: Cache | None,
+    jobs: int | None,
+) -> list[FileResult]:
+    """Each file's result: from the cache, else checked here or in a pool of processes."""
+    results: list[FileResult] = []
+    todo: list[tuple[Candidate, ConfigResult | None, str | None]] = []
+    for candidate, config in work:
+        key = None
+        if cache is not None:
+            key = _cache_key(candidate, config, as_of)
+            entry = cache.get(key) if key else None
+            if entry is not None:
+                try:
+                    results.append(FileResult.from_cache(candidate.display, entry, config))
+                    continue
+                except (KeyError, TypeError, ValueError):
+                    pass  # an entry of another shape: check the file again
+        todo.append((candidate, config, key))
+    workers = jobs if jobs is not None else _cores()
+    if workers > 1 and len(todo) >= POOL_THRESHOLD:
+        results.extend(_check_in_pool(todo, as_of, cache, workers))
+    else:
+        results.extend(_check_chunk(todo, as_of, cache))
+    return results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _cache_key(candidate: Candidate, config: ConfigResult | None, as_of: date) -> str | None:
+    try:
+        if candidate.path.stat().st_size > MAX_BYTES:
+            return None
+        raw = candidate.path.read_bytes()
+    except OSError:
+        return None
+    from qaplan.cache import Cache
+
+    fingerprint = config.fingerprint if config else ""
+    return Cache.key(raw, candidate.display, str(candidate.explicit), fingerprint, str(as_of.year))
+
+
+def _check_chunk(
+    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date, cache: Cache | None
+) -> list[FileResult]:
+    """Check files one after another (in this process or in a pool worker)."""
+    results = []
+    for candidate, config, key in todo:
+        result = check_file(candidate, config, as_of)
+        if cache is not None and key is not None:
+            cache.put(key, result.to_cache())
+        results.append(result)
+    return results
+
+
+def _pool_chunk(
+    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date, cache: Cache | None
+) -> list[FileResult]:
+    """A worker's chunk; plain data travels back to the parent, never models."""
+    results = _check_chunk(todo, as_of, cache)
+    for result in results:
+        result._plan = None
+    return results
+
+
+def _check_in_pool(
+    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date,
+    cache: Cache | None, workers: int,
+) -> list[FileResult]:
+    """Check files in worker processes; a worker that crashes costs only the file it was on."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    method = "fork" if sys.platform == "linux" else "spawn"
+    context = multiprocessing.get_context(method)
+    results: list[FileResult] = []
+    pending = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+    while pending:
+        broken: list[list[tuple[Candidate, ConfigResult | None, str | None]]] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [(chunk, pool.submit(_pool_chunk, chunk, as_of, cache)) for chunk in pending]
+            for chunk, future in futures:
+                try:
+                    results.extend(future.result())
+                except BrokenProcessPool:
+                    broken.append(chunk)
+        if not broken:
+            break
+        if all(len(chunk) == 1 for chunk in broken) and len(broken) == 1:
+            candidate = broken[0][0][0]
+            results.append(_crashed(candidate))
+            pending = []
+        else:
+            # Retry file by file so that only the file that crashes a worker is lost.
+            singles = [[item] for chunk in broken for item in chunk]
+            pending = singles if len(singles) > 1 or len(broken) > 1 else []
+            if len(singles) == 1:
+                results.append(_crashed(singles[0][0]))
+                pending = []
+    return results
+
+
+def _crashed(candidate: Candidate) -> FileResult:
+    detail = "the YAML parser crashed on this file"
+    return FileResult(candidate.display, "plan", [finding(candidate.display, 1, 1, "QP011",
+                                                          detail=detail)])
 
 
 def _discover_each(given: list[str]) -> tuple[list[Candidate], list[str]]:
@@ -156,28 +337,12 @@ def _empty_origins(given: list[str], candidates: list[Candidate], files: list[Fi
     return problems
 
 
-def check_file(candidate: Candidate, configs: _Configs, as_of: date) -> FileResult:
-    """Read one candidate file and validate it as the kind of file it is."""
+def check_file(candidate: Candidate, config: ConfigResult | None, as_of: date) -> FileResult:
+    """Read one file and check it as the kind of file it is."""
+    from qaplan.loader import read
+
     doc = read(candidate.path, candidate.display)
-    result = FileResult(candidate.display, "plan", list(doc.findings),
-                        line_ignores=_line_ignores(doc.text))
-    if not doc.readable:
-        return result
-    if doc.blank:
-        if candidate.explicit:
-            result.findings.append(finding(doc.file, 1, 1, "QP005"))
-            return result
-        return _skipped(result, "is empty")
-    kind, problem = _classify(doc)
-    if kind is None:
-        if problem is not None:
-            result.findings.append(problem)
-            return result
-        return _skipped(result, f"has no 'schema: {SCHEMA_V1}'")
-    result.config = configs.for_file(candidate.path)
-    config = result.config.config if result.config else None
-    result.plan = _validate_plan(doc, result, config, as_of)
-    return result
+    return _check_document(doc, candidate.explicit, config, as_of)
 
 
 def check_blob(raw: bytes, display: str, as_of: date, config: ConfigResult | None = None) -> FileResult:
@@ -185,48 +350,36 @@ def check_blob(raw: bytes, display: str, as_of: date, config: ConfigResult | Non
     text, problem = decode(raw, display)
     if text is None:
         assert problem is not None
-        return FileResult(display, "plan", [problem])
-    doc = compose(text, display)
-    result = FileResult(display, "plan", list(doc.findings), line_ignores=_line_ignores(doc.text))
-    if not doc.readable:
-        return result
-    if doc.blank:
-        return _skipped(result, "is empty")
-    kind, problem = _classify(doc)
-    if kind is None:
-        if problem is not None:
-            result.findings.append(problem)
-            return result
-        return _skipped(result, f"has no 'schema: {SCHEMA_V1}'")
-    result.config = config
-    result.plan = _validate_plan(doc, result, config.config if config else None, as_of)
+        doc = Document(display, "", findings=[problem], readable=False)
+    else:
+        doc = compose(text, display)
+    return _check_document(doc, False, config, as_of)
+
+
+def _check_document(
+    doc: Document, explicit: bool, config: ConfigResult | None, as_of: date
+) -> FileResult:
+    result = FileResult(doc.file, "plan", list(doc.findings), config=config,
+                        line_ignores=_line_ignores(doc.text))
+    if doc.readable:
+        if doc.blank:
+            if not explicit:
+                return _skipped(result, "is empty")
+            result.findings.append(finding(doc.file, 1, 1, "QP005"))
+        else:
+            kind, problem = _classify(doc)
+            if kind is None and problem is None:
+                return _skipped(result, f"has no 'schema: {SCHEMA_V1}'")
+            if problem is not None:
+                result.findings.append(problem)
+            else:
+                plan = _validate_plan(doc, result, config.config if config else None, as_of)
+                if plan is not None:
+                    result.data = doc.data
+                    result._plan = plan
+                    result.plan_id = plan.plan.id
     result.findings = _suppress(result)
     return result
-
-
-def config_from_blob(raw: bytes, path: Path, display: str) -> ConfigResult:
-    """A qaplan.yaml from content not read from disk; `path` is where it would be in the tree."""
-    from pydantic import ValidationError
-
-    from qaplan.checks.config import config_checks
-    from qaplan.checks.schema import schema_findings
-    from qaplan.model import RepoConfig
-
-    text, problem = decode(raw, display)
-    if text is None:
-        assert problem is not None
-        return ConfigResult(path, display, None, [problem], {})
-    doc = compose(text, display)
-    findings = list(doc.findings)
-    config = None
-    if doc.readable and isinstance(doc.data, dict):
-        try:
-            config = RepoConfig.model_validate(doc.data)
-        except ValidationError as exc:
-            findings.extend(schema_findings(exc, doc, RepoConfig))
-        else:
-            findings.extend(config_checks(doc, config))
-    return ConfigResult(path, display, config, findings, _line_ignores(doc.text))
 
 
 def _skipped(result: FileResult, why: str) -> FileResult:
@@ -337,71 +490,93 @@ def _line_ignores(text: str) -> dict[int, frozenset[str] | None]:
 
 
 def _load_config(path: Path, display: str) -> ConfigResult:
+    from qaplan.loader import read
+
+    doc = read(path, display)
+    return _config_result(doc, path)
+
+
+def config_from_blob(raw: bytes, path: Path, display: str) -> ConfigResult:
+    """A qaplan.yaml from content not read from disk; `path` is where it would be in the tree."""
+    text, problem = decode(raw, display)
+    if text is None:
+        assert problem is not None
+        return ConfigResult(path, display, None, [problem], {})
+    return _config_result(compose(text, display), path)
+
+
+def _config_result(doc: Document, path: Path) -> ConfigResult:
     from pydantic import ValidationError
 
     from qaplan.checks.config import config_checks
     from qaplan.checks.schema import schema_findings
     from qaplan.model import RepoConfig
 
-    doc = read(path, display)
     findings = list(doc.findings)
     config = None
     if doc.readable:
-        data: Any = doc.data
-        if not isinstance(data, dict):
-            findings.append(finding(display, 1, 1, "QP100",
+        if not isinstance(doc.data, dict):
+            findings.append(finding(doc.file, 1, 1, "QP100",
                                     detail="qaplan.yaml must be a mapping with 'schema: qaplan/v1'"))
         else:
             try:
-                config = RepoConfig.model_validate(data)
+                config = RepoConfig.model_validate(doc.data)
             except ValidationError as exc:
                 findings.extend(schema_findings(exc, doc, RepoConfig))
             else:
                 findings.extend(config_checks(doc, config))
-    return ConfigResult(path, display, config, findings, _line_ignores(doc.text))
+    return ConfigResult(path, doc.file, config, findings, _line_ignores(doc.text))
 
 
 def _unique_plan_ids(files: list[FileResult]) -> None:
     seen: dict[str, str] = {}
     for result in sorted(files, key=lambda r: r.file):
-        if result.plan is None:
+        plan_id = result.plan_id
+        if plan_id is None or result.kind != "plan":
             continue
-        plan_id = result.plan.plan.id
         if plan_id in seen:
             line, col = result.id_position
-            result.findings.append(finding(result.file, line, col, "QP112", id=plan_id,
-                                           other=seen[plan_id]))
+            extra = finding(result.file, line, col, "QP112", id=plan_id, other=seen[plan_id])
+            result.findings = sorted(result.findings + _suppress_lines([extra], result.line_ignores))
         else:
             seen[plan_id] = result.file
 
 
 def _suppress(result: FileResult) -> list[Finding]:
+    """The findings not silenced by the repository file's rules or a comment on their line."""
     if not result.findings:
         return result.findings
     rules: list[str] = []
-    config = result.config if result.kind != "config" else None
-    if config is not None and config.config is not None:
-        base = config.path.parent
+    config = result.config
+    if config is not None and config.config is not None and config.config.ignore:
         try:
-            rel = Path(os.path.relpath(Path(result.file).resolve(), base)).as_posix()
+            rel = Path(os.path.relpath(Path(result.file).resolve(), config.path.parent)).as_posix()
         except ValueError:
             rel = result.file
         rules = [rule.code for rule in config.config.ignore if fnmatch.fnmatch(rel, rule.path)]
+    kept = [item for item in result.findings if item.code not in rules]
+    return _suppress_lines(kept, result.line_ignores)
+
+
+def _suppress_lines(
+    findings: list[Finding], line_ignores: dict[int, frozenset[str] | None]
+) -> list[Finding]:
+    if not line_ignores:
+        return findings
     kept = []
-    for item in result.findings:
-        if item.code in rules:
+    for item in findings:
+        codes = line_ignores.get(item.line, frozenset())
+        if codes is None or item.code in codes:
             continue
-        if item.line in result.line_ignores:
-            codes = result.line_ignores[item.line]
-            if codes is None or item.code in codes:
-                continue
         kept.append(item)
     return kept
 
 
-def load_plans(paths: list[str] | None, as_of: date, skip_invalid: bool) -> tuple[list[FileResult], list[str]]:
+def load_plans(
+    paths: list[str] | None, as_of: date, skip_invalid: bool, *, use_cache: bool = True
+) -> tuple[list[FileResult], list[str]]:
     """Valid plans for a report; a plan with errors stops it (exit 2) unless skipped."""
-    run = check_paths(paths, as_of)
+    run = check_paths(paths, as_of, use_cache=use_cache)
     notes = list(run.notes)
     if run.fatal:
         raise QaplanError("\n".join(run.fatal))

@@ -1,0 +1,70 @@
+"""A cache of checked files in `.qaplan_cache/`, keyed by everything a file's findings depend on.
+
+Entries are JSON (never pickle: a cache committed by someone else must not run code),
+written atomically, and any entry that cannot be read is ignored and rewritten.
+Deleting the directory is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from qaplan import __version__
+
+DIRECTORY = ".qaplan_cache"
+_FORMAT = "1"
+
+
+def cache_root(start: Path) -> Path:
+    """The repository root: the nearest directory with `.git` at or above `start`, else `start`."""
+    current = start.resolve()
+    for directory in (current, *current.parents):
+        if (directory / ".git").exists():
+            return directory
+    return current
+
+
+class Cache:
+    """Entries under `<root>/.qaplan_cache/<format>/`, one JSON file per key."""
+
+    def __init__(self, root: Path) -> None:
+        self.directory = root / DIRECTORY / f"v{_FORMAT}"
+
+    @staticmethod
+    def key(raw: bytes, *parts: str) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        for part in (__version__, _FORMAT, *parts):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key[2:]}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("key") == key else None
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by qaplan; safe to delete\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({**entry, "key": key}, handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            return  # a cache that cannot be written is merely a slower run
