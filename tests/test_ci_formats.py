@@ -207,6 +207,7 @@ def test_pre_commit_manifest_declares_the_validate_hook() -> None:
     assert hook["language"] == "python"
     assert hook["types"] == ["yaml"]
     assert hook.get("pass_filenames", True) is True
+    assert hook["require_serial"] is True  # duplicate plan ids are found across all files
     assert hook["name"] and hook["description"]
 
 

@@ -281,6 +281,7 @@ def test_pre_commit_config_runs_the_hook() -> None:
     assert hook["id"] == "qaplan-validate"
     assert hook["entry"] == "qaplan validate"
     assert hook["types"] == ["yaml"]
+    assert hook["require_serial"] is True
 
 
 @pytest.mark.parametrize(
