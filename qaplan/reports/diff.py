@@ -24,7 +24,7 @@ REVISION_KINDS = (
     "state_changed",
     "title_changed",
 )
-KINDS = tuple(dict.fromkeys(YEAR_KINDS + REVISION_KINDS))
+KINDS = tuple(dict.fromkeys(REVISION_KINDS + YEAR_KINDS))  # also the order of kinds per row
 _STYLES: dict[str, Style] = {
     "follow_up_missing": "overdue",
     "due_postponed": "overdue",
