@@ -233,3 +233,14 @@ def test_status_uses_the_as_of_date_not_today() -> None:
     report = status_report([], date(2025, 3, 1))
     assert report.year == 2024
     assert report.totals == EMPTY
+
+
+@pytest.mark.parametrize("command", [
+    "qaplan status --as-of 2026-11-23",
+    "qaplan overdue --as-of 2026-11-23 --owner PD --owner OEK --within 45",
+])
+def test_readme_examples_are_real_output(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    assert run_cli(*command.split()[1:]).stdout == shown
