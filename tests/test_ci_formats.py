@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import MINIMAL_PLAN, ROOT, run_cli, write
 
 from qaplan import __version__

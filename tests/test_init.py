@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import ROOT, run_cli, write
 
 from qaplan.cli import app
@@ -332,6 +331,8 @@ def test_shell_completion(words: str, expected: str) -> None:
         pytest.skip("the qaplan script is not installed")
     env = dict(os.environ, _QAPLAN_COMPLETE="complete_bash", COMP_WORDS=words,
                COMP_CWORD=str(len(words.split()) - 1))
-    result = subprocess.run([script], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [script], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0
     assert result.stdout.split() == [expected]
