@@ -341,8 +341,8 @@ def schema(
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(help="The repository to set up (created when missing). Default: here.",
-                       show_default=False),
+        typer.Argument(metavar="DIR", show_default=False,
+                       help="The repository to set up (created when missing). Default: here."),
     ] = Path("."),
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files that exist (default: skip them).")
