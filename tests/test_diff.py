@@ -77,8 +77,8 @@ def test_year_diff_on_the_bundled_plans() -> None:
         (["--from-year", "2025", "--to-year", "2025"], "--from-year 2025 is not before --to-year 2025"),
         (["--from-year", "2025", "--to-year", "2027"], "--to-year 2027 is after the as-of year 2026"),
         (["--from-year", "2024", "--rev", "HEAD"], "give one or the other"),
-        (["--fail-on", "due_postponed"], "'due_postponed' is not a kind of this diff; it belongs "
-                                         "to a revision diff"),
+        (["--fail-on", "due_postponed"],
+         "'due_postponed' is not a kind of this diff; it belongs to a revision diff"),
         (["--fail-on", "postponed"], "'postponed' is not a kind of this diff"),
         (["--format", "html"], "--format: 'html' is not one of table, markdown, csv, json"),
     ],
