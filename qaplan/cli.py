@@ -52,6 +52,10 @@ AsOfOption = Annotated[
     Optional[str],
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report as of this date (default: today)."),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Do not read or write the cache in .qaplan_cache/."),
+]
 SkipInvalidOption = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Skip plans with errors instead of stopping (says how many)."),
@@ -132,6 +136,7 @@ def validate(
         Optional[str],
         typer.Option("--explain", metavar="CODE", help="Explain a finding code, e.g. QP103, and exit."),
     ] = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check plan files against the schema and the plan rules.
 
@@ -150,7 +155,7 @@ def validate(
     from qaplan.render.findings import FORMATS
 
     renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
-    run = check_paths(paths, _as_of(as_of), keep_plans=False)
+    run = check_paths(paths, _as_of(as_of), keep_plans=False, use_cache=not no_cache)
     _notes(run.notes)
     findings = run.findings
     checked = sum(1 for r in run.files if r.kind != "skipped")

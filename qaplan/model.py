@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,7 +16,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    PrivateAttr,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
@@ -114,10 +114,17 @@ def _check_year(year: int) -> int:
     return year
 
 
+@lru_cache(maxsize=4096)
+def _parse_due_cached(value: int | str) -> Due:
+    return Due.parse(value)
+
+
 def _validate_due(value: Any) -> Due:
     if isinstance(value, Due):
         return value
     try:
+        if type(value) is int or type(value) is str:
+            return _parse_due_cached(value)
         return Due.parse(value)
     except ValueError as exc:
         raise PydanticCustomError("due_form", "{detail}", {"detail": str(exc)}) from None
@@ -202,12 +209,11 @@ class _Row(_Strict):
         examples=["C1.G1.A1"],
     )
     title: str = Field(description="The text of the row as the plan table shows it.")
-    _derived: bool = PrivateAttr(default=False)
 
     @property
     def derived_id(self) -> bool:
         """True when the id was derived from the row's position, not written in the file."""
-        return self._derived
+        return "id" not in self.model_fields_set
 
     @property
     def key(self) -> str:
@@ -364,8 +370,9 @@ def assign_ids(plan: PlanFile) -> list[tuple[tuple[Any, ...], str, str]]:
 
     def fill(row: _Row, path: tuple[Any, ...], value: str, level: str) -> None:
         if row.id is None:
-            row.id = value
-            row._derived = True
+            # Set past pydantic so that the id does not count as written in the file.
+            row.__dict__["id"] = value
+            row.model_fields_set.discard("id")
             derived.append((path, value, level))
 
     for ci, criterion in enumerate(plan.criteria):

@@ -215,7 +215,7 @@ def _check_all(
                 except (KeyError, TypeError, ValueError):
                     pass  # an entry of another shape: check the file again
         todo.append((candidate, config, key))
-    workers = jobs if jobs is not None else _cores()
+    workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", 0)) or _cores()
     if workers > 1 and len(todo) >= POOL_THRESHOLD:
         results.extend(_check_in_pool(todo, as_of, cache, workers))
     else:

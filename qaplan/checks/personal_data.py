@@ -7,12 +7,13 @@ term ranges (`2020 2024`, `T6-T9`, `HT23`) never raise an alarm.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from qaplan.checks import PlanContext, plan_check
-from qaplan.findings import Finding
+from qaplan.findings import Finding, finding
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _SE_PNR = re.compile(r"(?<![\w+-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
@@ -49,6 +50,11 @@ def personal_data(text: str) -> Iterator[tuple[str, str]]:
     if "@" in text:
         for match in _EMAIL.finditer(text):
             yield "QP301", match.group()
+    yield from _numbers(text)
+
+
+def _numbers(text: str) -> Iterator[tuple[str, str]]:
+    """Identity and phone numbers: (code, matched text)."""
     if not _DIGITS.search(text):
         return
     numbers: list[str] = []
@@ -69,8 +75,36 @@ def personal_data(text: str) -> Iterator[tuple[str, str]]:
             yield "QP304", _PHONE_WORD.sub("", match.group())
 
 
+# Digit runs long enough to be a phone or identity number; the detailed patterns above
+# only ever look at the text around such a run, which keeps a whole file's scan fast.
+_RUN = re.compile(r"\d[\d +-]{5,}\d")
+_WINDOW = 24
+
+
+def _hits(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, code, value) for each piece of personal data in a whole file's text."""
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            yield match.start(), "QP301", match.group()
+    seen: set[tuple[int, str]] = set()
+    for run in _RUN.finditer(text):
+        begin = max(0, run.start() - _WINDOW)
+        window = text[begin:run.end() + 2]
+        for code, value in _numbers(window):
+            offset = begin + window.find(value)
+            if run.start() - _WINDOW <= offset < run.end() and (offset, code) not in seen:
+                seen.add((offset, code))
+                yield offset, code, value
+
+
 @plan_check
 def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
-    for path, text in _strings(ctx.doc.data):
-        for code, value in personal_data(text):
-            yield ctx.at(path, code, value=value)
+    starts: list[tuple[int, int]] | None = None
+    for offset, code, value in sorted(_hits(ctx.doc.text)):
+        if starts is None:
+            starts = sorted(ctx.doc.value_position(path) for path, _ in _strings(ctx.doc.data))
+        line = ctx.doc.text.count("\n", 0, offset) + 1
+        column = offset - (ctx.doc.text.rfind("\n", 0, offset) + 1) + 1
+        index = bisect.bisect_right(starts, (line, column)) - 1
+        line, column = starts[index] if index >= 0 else (line, column)
+        yield finding(ctx.doc.file, line, column, code, value=value)
