@@ -339,6 +339,139 @@ def schema(
     sys.stderr.write(f"wrote {output}\n")
 
 
+# --- import / export ---------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The Excel table (.xlsx).", show_default=False)],
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write the plan to this new file (default: stdout)."),
+    ] = None,
+    into: Annotated[
+        Optional[Path],
+        typer.Option("--into", metavar="EXISTING.yaml",
+                     help="Merge the table into this plan file (keeps comments; never deletes)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
+    ] = False,
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", help="The sheet to read (default: the first "
+                                    "with a plan table).")
+    ] = None,
+    year: Annotated[
+        Optional[int],
+        typer.Option("--year", min=1900, max=2200,
+                     help="The follow-up year of a status column whose header names no year."),
+    ] = None,
+    plan_id: Annotated[
+        Optional[str], typer.Option("--plan-id", help="The plan's id (default: from the file).")
+    ] = None,
+    guess_state: Annotated[
+        bool,
+        typer.Option("--guess-state",
+                     help="Suggest a state from each note's words (and list the rows guessed)."),
+    ] = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Read an Excel plan table into plan YAML, or merge it into a plan with --into.
+
+    Example: qaplan import kvalitetsplan.xlsx --year 2024 -o plans/lakare.yaml
+    """
+    from qaplan.excel import import_workbook
+    from qaplan.fsutil import write_atomic
+    from qaplan.repo import display_path
+
+    if into is not None and output is not None:
+        raise QaplanError("--into and -o/--output exclude each other: --into edits the file "
+                          "in place")
+    if output is not None and output.exists():
+        raise QaplanError(f"{display_path(output)} exists; merge the table into it with "
+                          f"--into {display_path(output)}, or choose another file")
+    outcome = import_workbook(file, output=output, into=into, sheet=sheet, year=year,
+                              plan_id=plan_id, guess_state=guess_state, as_of=_as_of(as_of))
+    _notes(outcome.warnings)
+    if outcome.guessed:
+        _notes([f"guessed states ({len(outcome.guessed)}; check them):",
+                *(f"  {line}" for line in outcome.guessed)])
+    if into is not None:
+        target = display_path(into)
+        lines = [f"{target}: {outcome.summary}"]
+        lines += [f"  {change}" for change in outcome.changes] or ["  no changes"]
+        lines += [f"  not in the table (kept): {row}" for row in outcome.missing]
+        if outcome.changed and not dry_run:
+            try:
+                write_atomic(into, outcome.text)
+            except OSError as exc:
+                raise QaplanError(f"{target}: cannot write ({exc.strerror})")
+            lines.append(f"wrote {target}")
+        elif dry_run:
+            lines.append("dry run: nothing written")
+        _out("\n".join(lines) + "\n")
+        return
+    if output is None:
+        _out(outcome.text)
+        _notes([f"{display_path(file)}: {outcome.summary}"])
+        return
+    if dry_run:
+        _notes([f"{display_path(file)}: {outcome.summary}",
+                f"dry run: would write {display_path(output)}"])
+        return
+    try:
+        write_atomic(output, outcome.text)
+    except OSError as exc:
+        raise QaplanError(f"{display_path(output)}: cannot write ({exc.strerror})")
+    _notes([f"{display_path(file)}: {outcome.summary}", f"wrote {display_path(output)}"])
+
+
+@app.command()
+def export(
+    paths: PathsArg = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="The .xlsx file to write.")
+    ] = None,
+    year: Annotated[
+        Optional[int],
+        typer.Option("--year", min=1900, max=2200,
+                     help="The follow-up year to show (default: the as-of year minus one)."),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option("--lang", help="Headers in this language (default: each plan's): sv, nb, "
+                     "nn, en, da, fi."),
+    ] = None,
+    as_of: AsOfOption = None,
+    skip_invalid: SkipInvalidOption = False,
+) -> None:
+    """Write plans to an Excel table in the layout used today, one sheet per plan.
+
+    Example: qaplan export plans/ --year 2025 -o kvalitetsplan.xlsx
+    """
+    from qaplan.excel import check_language, export_workbook
+    from qaplan.fsutil import write_atomic
+    from qaplan.pipeline import load_plans
+    from qaplan.repo import display_path
+
+    if output is None:
+        raise QaplanError("export needs -o FILE.xlsx (a workbook is not written to the terminal)")
+    if output.suffix.lower() != ".xlsx":
+        raise QaplanError(f"{display_path(output)}: the output must end in .xlsx")
+    language = check_language(lang)
+    day = _as_of(as_of)
+    plans, notes = load_plans(paths, day, skip_invalid)
+    _notes(notes)
+    data = export_workbook(plans, year=year if year is not None else day.year - 1, as_of=day,
+                           language=language)
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise QaplanError(f"{display_path(output)}: cannot write ({exc.strerror})")
+    count = sum(len(result.plan.activities()) for result in plans if result.plan is not None)
+    _out(f"wrote {display_path(output)}: {len(plans)} plan(s), {count} activities\n")
+
+
 # --- init --------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,131 @@
+"""Excel tables in and out: `qaplan import` and `qaplan export` as library calls.
+
+`read.py` and `write.py` are the only modules that import openpyxl; `table.py` turns
+rows into a plan; `vocabulary.py` holds the words of the tables; `owners.py` splits
+owner cells. The functions here tie them to the repository (owners, language, files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qaplan.errors import QaplanError
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What an import produced: YAML for a new file, or the merge report for --into."""
+
+    text: str
+    warnings: list[str] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    changed: bool = True
+    summary: str = ""
+
+
+def _slug(text: str) -> str:
+    from qaplan.excel.owners import owner_slug
+
+    return owner_slug(text).lower() or "plan"
+
+
+def _repository_config(directory: Path, as_of: date) -> Any:
+    """The validated qaplan.yaml that applies in `directory`, or None."""
+    from qaplan.pipeline import check_paths
+    from qaplan.repo import nearest_config
+
+    found = nearest_config(directory)
+    if found is None:
+        return None
+    for result in check_paths([str(found)], as_of).files:
+        if result.config is not None and result.config.config is not None:
+            return result.config.config
+    return None
+
+
+def import_workbook(
+    file: Path, *, output: Path | None, into: Path | None, sheet: str | None, year: int | None,
+    plan_id: str | None, guess_state: bool, as_of: date,
+) -> ImportOutcome:
+    """Read an Excel table into plan YAML, or merge it into an existing plan file."""
+    from qaplan.excel.read import read_workbook
+    from qaplan.excel.table import Options, import_table
+    from qaplan.repo import display_path
+    from qaplan.writer import modeline, plan_yaml
+
+    target = into or output
+    target_dir = target.parent if target is not None else Path(".")
+    existing = None
+    if into is not None:
+        from qaplan.pipeline import load_plans
+
+        plans, _ = load_plans([str(into)], as_of, skip_invalid=False)
+        existing = plans[0]
+        config = existing.config.config if existing.config is not None else None
+    else:
+        config = _repository_config(target_dir, as_of)
+    known: dict[str, str] = {}
+    if config is not None:
+        known.update({key: owner.name for key, owner in config.owners.items()})
+    if existing is not None and existing.plan is not None:
+        known.update({key: owner.name for key, owner in existing.plan.owners.items()})
+    stem = (target or file).stem
+    options = Options(
+        sheet=sheet, year=year,
+        plan_id=plan_id or (existing.plan.plan.id if existing and existing.plan else None),
+        guess_state=guess_state, owners=known,
+        language=(existing.language if existing else (config.language if config else None)),
+        fallback_id=_slug(stem), fallback_title=stem,
+    )
+    display = display_path(file)
+    imported = import_table(read_workbook(file, display), display, options)
+    plan = imported.plan
+    count = len(plan.activities())
+    years = ", ".join(str(y) for y in imported.years) or "none"
+    summary = (f"sheet '{imported.sheet}': {len(plan.criteria)} criteria, "
+               f"{sum(len(c.goals) for c in plan.criteria)} goals, {count} activities, "
+               f"status year(s) {years}")
+    if existing is None:
+        return ImportOutcome(plan_yaml(plan, target_dir), imported.warnings, imported.guessed,
+                             summary=summary)
+    from qaplan.edit import merge_into
+
+    assert into is not None and existing.plan is not None
+    report = merge_into(into, display_path(into), existing.plan, imported, set(known),
+                        modeline(target_dir))
+    return ImportOutcome(report.text, imported.warnings, imported.guessed, report.changes,
+                         report.missing, report.changed, summary)
+
+
+def export_workbook(
+    results: list[Any], *, year: int, as_of: date, language: str | None
+) -> bytes:
+    """The .xlsx bytes for validated plans: one sheet per plan."""
+    from qaplan.excel.write import SheetPlan, workbook_bytes
+
+    sheets = []
+    for result in results:
+        plan = result.plan
+        config = result.config.config if result.config is not None else None
+        names = {key: owner.name for key, owner in (config.owners.items() if config else [])}
+        names.update({key: owner.name for key, owner in plan.owners.items()})
+        used = {key for _, _, activity in plan.activities() for key in activity.owners}
+        owner_names = {key: names.get(key, key) for key in used | set(plan.owners)}
+        sheets.append(SheetPlan(plan, language or result.language, owner_names, year, as_of))
+    return workbook_bytes(sheets)
+
+
+
+
+def check_language(language: str | None) -> str | None:
+    """The --lang option, checked against the languages plans may have."""
+    from qaplan.model import LANGUAGES
+
+    if language is not None and language not in LANGUAGES:
+        raise QaplanError(f"--lang: '{language}' is not one of {', '.join(LANGUAGES)}")
+    return language

@@ -1,0 +1,482 @@
+"""Rows of a plan table -> a plan: find the header, continue blank cells, split owners, read years.
+
+No openpyxl here: `read.py` hands over plain values, this module gives back a
+validated PlanFile with explicit ids, and the warnings a coordinator should see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qaplan.errors import QaplanError
+from qaplan.excel import vocabulary as V
+from qaplan.excel.owners import resolve_owner, split_owner_cell
+from qaplan.excel.read import Sheet, Value, cell_name
+
+HEADER_ROWS = 20
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_ACTIVITY_KINDS = (V.START, V.END, V.OWNERS, V.STATUS, V.STATE)
+
+
+@dataclass(slots=True)
+class Column:
+    """A recognised column: its kind, 1-based index, the header as written and its year."""
+
+    kind: str
+    index: int
+    header: str
+    year: int | None = None
+
+
+@dataclass(slots=True)
+class Imported:
+    """A plan read from one sheet, with what the user should check."""
+
+    plan: Any  # PlanFile
+    sheet: str
+    language: str
+    years: list[int]
+    warnings: list[str] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # activity id -> row in the sheet
+    explicit_ids: set[str] = field(default_factory=set)  # ids the table itself carried
+
+
+@dataclass(slots=True)
+class Options:
+    """What the user asked for, and what the repository knows."""
+
+    sheet: str | None = None
+    year: int | None = None
+    plan_id: str | None = None
+    guess_state: bool = False
+    owners: Mapping[str, str] = field(default_factory=dict)  # known key -> name
+    language: str | None = None  # the repository's default
+    fallback_id: str = "plan"
+    fallback_title: str = "Plan"
+
+
+def import_table(sheets: list[Sheet], display: str, options: Options) -> Imported:
+    """The plan in the chosen (or first recognisable) sheet of a workbook."""
+    sheet, header_row, columns = _choose_sheet(sheets, display, options.sheet)
+    return _Builder(sheet, display, header_row, columns, options).build()
+
+
+def _choose_sheet(
+    sheets: list[Sheet], display: str, wanted: str | None
+) -> tuple[Sheet, int, list[Column]]:
+    if not sheets:
+        raise QaplanError(f"{display}: the workbook has no visible sheets")
+    if wanted is not None:
+        chosen = [s for s in sheets if s.title == wanted] or [
+            s for s in sheets if s.title.casefold() == wanted.casefold()
+        ]
+        if not chosen:
+            names = ", ".join(f"'{s.title}'" for s in sheets)
+            raise QaplanError(f"{display}: no sheet named '{wanted}'; the sheets are {names}")
+        header_row, columns, problem = find_header(chosen[0])
+        if header_row is None:
+            raise QaplanError(f"{display}, sheet '{chosen[0].title}': {problem}")
+        return chosen[0], header_row, columns
+    problems = []
+    for sheet in sheets:
+        header_row, columns, problem = find_header(sheet)
+        if header_row is not None:
+            return sheet, header_row, columns
+        problems.append(f"sheet '{sheet.title}': {problem}")
+    raise QaplanError(f"{display}: no plan table found\n  " + "\n  ".join(problems))
+
+
+def find_header(sheet: Sheet) -> tuple[int | None, list[Column], str]:
+    """The header row (within the first 20), its columns, or why none was found."""
+    best: tuple[int, list[Column]] | None = None
+    for number, cells in enumerate(sheet.rows[:HEADER_ROWS], start=1):
+        columns = []
+        for index, value in enumerate(cells, start=1):
+            if isinstance(value, str):
+                matched = V.match_header(value)
+                if matched is not None:
+                    columns.append(Column(matched[0], index, value.strip(), matched[2]))
+        kinds = {c.kind for c in columns}
+        if all(kind in kinds for kind in V.REQUIRED_COLUMNS):
+            return number, columns, ""
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (number, columns)
+    wanted = " / ".join(
+        V.HEADER_SYNONYMS[kind]["sv"][0] + " / " + V.HEADER_SYNONYMS[kind]["en"][-1]
+        for kind in V.REQUIRED_COLUMNS
+    )
+    if best is None:
+        return None, [], (
+            f"no header row in the first {HEADER_ROWS} rows (expected columns for criteria, "
+            f"goals and activities, such as {wanted})"
+        )
+    found = ", ".join(f"'{c.header}'" for c in best[1])
+    missing = [k for k in V.REQUIRED_COLUMNS if k not in {c.kind for c in best[1]}]
+    return None, [], (
+        f"row {best[0]} looks like a header ({found}) but has no column for "
+        f"{' or '.join(missing)}; name it e.g. "
+        + " or ".join(f"'{V.HEADER_SYNONYMS[k]['sv'][0]}'" for k in missing)
+    )
+
+
+def text_of(value: Value) -> str:
+    """A cell as text: NFC, line breaks kept, surrounding blanks trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = V.nfc(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+class _Builder:
+    def __init__(self, sheet: Sheet, display: str, header_row: int, columns: list[Column],
+                 options: Options) -> None:
+        self.sheet = sheet
+        self.display = display
+        self.header_row = header_row
+        self.options = options
+        self.warnings: list[str] = list(sheet.warnings)
+        self.guessed: list[str] = []
+        self.single: dict[str, Column] = {}
+        self.status: list[Column] = []
+        self.states: list[Column] = []
+        for column in columns:
+            if column.kind == V.STATUS:
+                self.status.append(column)
+            elif column.kind == V.STATE:
+                self.states.append(column)
+            elif column.kind in self.single:
+                first = cell_name(header_row, self.single[column.kind].index)
+                self.warn(header_row, column.index,
+                          f"a second '{column.header}' column; only the one in {first} is read")
+            else:
+                self.single[column.kind] = column
+        self.meta = sheet.meta
+        self.language = self._language(columns)
+        self._years()
+        self.directory = dict(options.owners)
+        for entry in self.meta.get("owner", []):
+            if len(entry) >= 2 and isinstance(entry[0], str) and entry[0] not in self.directory:
+                self.directory[entry[0]] = text_of(entry[1]) or entry[0]
+        self.new_owners: dict[str, str] = {}
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def where(self, row: int, column: int) -> str:
+        return f"{self.display}, sheet '{self.sheet.title}', cell {cell_name(row, column)}"
+
+    def warn(self, row: int, column: int, message: str) -> None:
+        self.warnings.append(f"warning: {self.where(row, column)}: {message}")
+
+    # --- set-up --------------------------------------------------------------------------------
+
+    def _meta_value(self, name: str) -> Value:
+        rows = self.meta.get(name)
+        return rows[0][0] if rows and rows[0] else None
+
+    def _language(self, columns: list[Column]) -> str:
+        from qaplan.model import LANGUAGES
+
+        meta = self._meta_value("language")
+        if isinstance(meta, str) and meta in LANGUAGES:
+            return meta
+        votes: Counter[str] = Counter()
+        for column in columns:
+            matched = V.match_header(column.header)
+            if matched and matched[1]:
+                votes[matched[1]] += 1
+        if votes:
+            return votes.most_common(1)[0][0]
+        return self.options.language or "en"
+
+    def _years(self) -> None:
+        for column in self.status:
+            if column.year is None:
+                column.year = self.options.year
+            if column.year is None:
+                raise QaplanError(
+                    f"{self.where(self.header_row, column.index)}: the status column "
+                    f"'{column.header}' names no year; pass --year YEAR (the year of the "
+                    "follow-up it holds) or put the year in the header, e.g. 'Status 2024'"
+                )
+        seen: dict[int, Column] = {}
+        for column in self.status:
+            assert column.year is not None
+            if column.year in seen:
+                raise QaplanError(
+                    f"{self.where(self.header_row, column.index)}: a second status column for "
+                    f"{column.year}; name each column's year in its header (Status 2023, "
+                    "Status 2024)"
+                )
+            seen[column.year] = column
+        for state in self.states:
+            if state.year is None:
+                left = [c for c in self.status if c.index < state.index]
+                partner = left[-1] if left else (self.status[-1] if self.status else None)
+                state.year = partner.year if partner else self.options.year
+            if state.year is None:
+                raise QaplanError(
+                    f"{self.where(self.header_row, state.index)}: the state column has no status "
+                    "column or year to belong to; pass --year YEAR"
+                )
+
+    # --- rows ----------------------------------------------------------------------------------
+
+    def cell(self, cells: list[Value], kind: str) -> tuple[Value, int]:
+        column = self.single.get(kind)
+        if column is None:
+            return None, 0
+        return (cells[column.index - 1] if column.index <= len(cells) else None), column.index
+
+    def text(self, cells: list[Value], kind: str) -> str:
+        return text_of(self.cell(cells, kind)[0])
+
+    def build(self) -> Imported:
+        criteria: list[dict[str, Any]] = []
+        criterion: dict[str, Any] | None = None
+        goal: dict[str, Any] | None = None
+        last_goal_title = ""
+        rows: dict[str, int] = {}  # activity id -> row
+        activities: list[tuple[dict[str, Any], int]] = []
+        for number in range(self.header_row + 1, len(self.sheet.rows) + 1):
+            cells = self.sheet.rows[number - 1]
+            if all(text_of(v) == "" for v in cells):
+                continue
+            c_text, c_id = self.text(cells, V.CRITERION), self.row_id(cells, V.CRITERION_ID, number)
+            g_text, g_id = self.text(cells, V.GOAL), self.row_id(cells, V.GOAL_ID, number)
+            a_text = self.text(cells, V.ACTIVITY)
+            new_criterion = bool(c_text) and (
+                criterion is None or c_text != criterion["title"]
+                or (c_id is not None and c_id != criterion.get("id"))
+            )
+            if new_criterion:
+                criterion = {"id": c_id, "title": c_text, "goals": []}
+                criteria.append(criterion)
+                goal = None
+            elif criterion is None:
+                raise QaplanError(
+                    f"{self.where(number, self.single[V.CRITERION].index)}: the first row of the "
+                    "table has no criterion; fill in the criterion column"
+                )
+            assert criterion is not None
+            if not g_text and new_criterion and a_text:
+                g_text = last_goal_title  # a blank goal cell continues the value above
+            new_goal = bool(g_text) and (
+                goal is None or new_criterion or g_text != goal["title"]
+                or (g_id is not None and g_id != goal.get("id"))
+            )
+            if new_goal:
+                goal = {"id": g_id, "title": g_text, "activities": []}
+                criterion["goals"].append(goal)
+                last_goal_title = g_text
+            if not a_text:
+                if any(self.cell(cells, k)[0] not in (None, "") for k in (V.START, V.END, V.OWNERS)) \
+                        or any(self._col(cells, c) for c in self.status):
+                    self.warn(number, self.single[V.ACTIVITY].index,
+                              "the row has dates, owners or a status but no activity; ignored")
+                continue
+            if goal is None:
+                raise QaplanError(
+                    f"{self.where(number, self.single[V.GOAL].index)}: an activity without a goal; "
+                    "fill in the goal column"
+                )
+            activity = self.activity(cells, number, a_text)
+            goal["activities"].append(activity)
+            activities.append((activity, number))
+        if not criteria:
+            raise QaplanError(
+                f"{self.display}, sheet '{self.sheet.title}': the table under the header (row "
+                f"{self.header_row}) has no rows"
+            )
+        explicit = self.assign_ids(criteria)
+        for activity, number in activities:
+            rows[activity["id"]] = number
+        plan = self.plan(criteria)
+        return Imported(plan, self.sheet.title, self.language,
+                        sorted(c.year for c in self.status if c.year is not None),
+                        self.warnings, self.guessed, rows, explicit)
+
+    def _col(self, cells: list[Value], column: Column) -> str:
+        return text_of(cells[column.index - 1]) if column.index <= len(cells) else ""
+
+    def row_id(self, cells: list[Value], kind: str, number: int) -> str | None:
+        value, column = self.cell(cells, kind)
+        text = text_of(value)
+        if not text:
+            return None
+        if not _SLUG.match(text) or len(text) > 200:
+            self.warn(number, column, f"'{text}' is not an id (letters, digits, . _ -); ignored")
+            return None
+        return text
+
+    def activity(self, cells: list[Value], number: int, title: str) -> dict[str, Any]:
+        activity: dict[str, Any] = {"id": self.row_id(cells, V.ACTIVITY_ID, number),
+                                    "title": title}
+        for kind in (V.START, V.END):
+            value, column = self.cell(cells, kind)
+            due = self.due(value, number, column)
+            if due is not None:
+                activity[kind] = due
+        owners_text = self.text(cells, V.OWNERS)
+        if owners_text:
+            activity["owners"] = self.owners(owners_text)
+        status: dict[int, dict[str, str]] = {}
+        for column in self.status:
+            note = self._col(cells, column)
+            assert column.year is not None
+            if note:
+                status[column.year] = {"note": note}
+        for column in self.states:
+            label = self._col(cells, column)
+            if not label:
+                continue
+            state = V.state_from_label(label)
+            assert column.year is not None
+            if state is None:
+                self.warn(number, column.index, f"'{label}' is not a state (expected one of "
+                          f"{', '.join(V.state_labels(self.language).values())}); left out")
+                continue
+            status.setdefault(column.year, {})["state"] = state
+        if self.options.guess_state:
+            for column in self.status:
+                assert column.year is not None
+                entry = status.get(column.year)
+                if entry and "state" not in entry and "note" in entry:
+                    guess = V.guess_state(entry["note"], self.language)
+                    if guess is not None:
+                        entry["state"] = guess
+                        self.guessed.append(
+                            f"{cell_name(number, column.index)}: {guess} <- "
+                            f"{_shorten(entry['note'])}"
+                        )
+        if status:
+            activity["status"] = {
+                year: {k: entry[k] for k in ("state", "note") if k in entry}
+                for year, entry in sorted(status.items())
+            }
+        return activity
+
+    def due(self, value: Value, number: int, column: int) -> str | int | None:
+        from qaplan.model import Due
+
+        if value is None or value == "":
+            return None
+        try:
+            if isinstance(value, date):
+                return Due.parse(value).text
+            if isinstance(value, int):
+                Due.parse(value)
+                return value
+            text = text_of(value)
+            if not text:
+                return None
+            due = Due.parse(text)
+            return int(text) if text.isdigit() else due.text.strip()
+        except ValueError as exc:
+            self.warn(number, column, f"'{text_of(value)}' is not a year, term or date ({exc}); "
+                      "left out")
+            return None
+
+    def owners(self, text: str) -> list[str]:
+        keys = []
+        for written in split_owner_cell(text, self.directory):
+            ref = resolve_owner(written, self.directory)
+            if not ref.known:
+                self.directory[ref.key] = ref.name
+                self.new_owners[ref.key] = ref.name
+            keys.append(ref.key)
+        return list(dict.fromkeys(keys))
+
+    # --- ids and the plan ----------------------------------------------------------------------
+
+    def assign_ids(self, criteria: list[dict[str, Any]]) -> set[str]:
+        """Keep the table's ids (a repeated one becomes new); give every other row a free one."""
+        taken: set[str] = set()
+        rows = [(c, None) for c in criteria]
+        for c in criteria:
+            for g in c["goals"]:
+                rows.append((g, c))
+                rows.extend((a, g) for a in g["activities"])
+        for row, _ in rows:
+            if row["id"] is not None:
+                if row["id"] in taken:
+                    self.warnings.append(
+                        f"warning: {self.display}, sheet '{self.sheet.title}': id {row['id']} "
+                        "appears twice; the later row is treated as new"
+                    )
+                    row["id"] = None
+                else:
+                    taken.add(row["id"])
+        explicit = set(taken)
+        for index, c in enumerate(criteria, start=1):
+            c["id"] = c["id"] or _free(taken, "C", index)
+            for gi, g in enumerate(c["goals"], start=1):
+                g["id"] = g["id"] or _free(taken, f"{c['id']}.G", gi)
+                for ai, a in enumerate(g["activities"], start=1):
+                    a["id"] = a["id"] or _free(taken, f"{g['id']}.A", ai)
+        return explicit
+
+    def plan(self, criteria: list[dict[str, Any]]) -> Any:
+        from pydantic import ValidationError
+
+        from qaplan.model import PlanFile
+
+        info: dict[str, Any] = {
+            "id": self.options.plan_id or _text(self._meta_value("id")) or self.options.fallback_id,
+            "title": _text(self._meta_value("title")) or self.title_row() or self.options.fallback_title,
+        }
+        unit = _text(self._meta_value("unit"))
+        if unit:
+            info["unit"] = unit
+        info["language"] = self.language
+        period = self.meta.get("period")
+        if period and len(period[0]) == 2 and all(isinstance(v, int) for v in period[0]):
+            info["period"] = {"start": period[0][0], "end": period[0][1]}
+        owners: dict[str, dict[str, str]] = {}
+        for entry in self.meta.get("owner", []):
+            if len(entry) >= 3 and entry[2] == "declared" and isinstance(entry[0], str):
+                owners[entry[0]] = {"name": text_of(entry[1]) or entry[0]}
+        for key, name in self.new_owners.items():
+            owners.setdefault(key, {"name": name})
+        data = {"schema": "qaplan/v1", "plan": info, "owners": owners, "criteria": criteria}
+        try:
+            return PlanFile.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise QaplanError(
+                f"{self.display}, sheet '{self.sheet.title}': the table does not make a valid "
+                f"plan ({'.'.join(str(p) for p in first['loc'])}: {first['msg']}); check "
+                "--plan-id and the id column"
+            ) from None
+
+    def title_row(self) -> str:
+        for cells in self.sheet.rows[: self.header_row - 1]:
+            for value in cells:
+                text = text_of(value)
+                if text:
+                    return text.splitlines()[0]
+        return ""
+
+
+def _text(value: Value) -> str:
+    return text_of(value)
+
+
+def _free(taken: set[str], prefix: str, start: int) -> str:
+    number = start
+    while f"{prefix}{number}" in taken:
+        number += 1
+    taken.add(f"{prefix}{number}")
+    return f"{prefix}{number}"
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
