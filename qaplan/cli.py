@@ -420,6 +420,7 @@ def import_(
                 f"dry run: would write {display_path(output)}"])
         return
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(output, outcome.text)
     except OSError as exc:
         raise QaplanError(f"{display_path(output)}: cannot write ({exc.strerror})")

@@ -101,7 +101,7 @@ def find_header(sheet: Sheet) -> tuple[int | None, list[Column], str]:
             if isinstance(value, str):
                 matched = V.match_header(value)
                 if matched is not None:
-                    columns.append(Column(matched[0], index, value.strip(), matched[2]))
+                    columns.append(Column(matched[0], index, " ".join(value.split()), matched[2]))
         kinds = {c.kind for c in columns}
         if all(kind in kinds for kind in V.REQUIRED_COLUMNS):
             return number, columns, ""

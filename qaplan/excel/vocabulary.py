@@ -128,7 +128,7 @@ STATE_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "nb": {
         "done": ("ferdig", "ferdigstilt", "fullført", "gjennomført", "avsluttet", "på plass",
                  "implementert"),
-        "ongoing": ("pågår", "i gang", "påbegynt", "startet", "under arbeid", "videreført"),
+        "ongoing": ("pågår", "i gang", "påbegynt", "startet", "under arbeid"),
         "delayed": ("forsinket", "utsatt", "ikke startet", "ikke påbegynt", "ingen fremdrift",
                     "står stille"),
         "cancelled": ("avlyst", "kansellert", "avbrutt", "utgår", "droppet", "skrinlagt"),
