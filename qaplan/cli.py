@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import date
@@ -185,6 +186,7 @@ def overdue(
         bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue.")
     ] = False,
     skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """List unfinished activities past their due date, grouped per owner.
 
@@ -196,7 +198,7 @@ def overdue(
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid)
+    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
     _notes(notes)
     report = overdue_report(plans, day, within=within, owners=owner or [])
     _out(render(overdue_view(report), fmt))
@@ -219,6 +221,7 @@ def status(
     ] = None,
     within: WithinOption = None,
     skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Per plan: activities by state, overdue, missing follow-up for the year, % done.
 
@@ -230,7 +233,7 @@ def status(
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid)
+    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
     _notes(notes)
     _out(render(status_view(status_report(plans, day, year=year, within=within)), fmt))
 
@@ -266,6 +269,7 @@ def diff(
     ] = None,
     as_of: AsOfOption = None,
     skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show what changed in the yearly follow-up, or in the plans between git revisions.
 
@@ -284,7 +288,7 @@ def diff(
         from qaplan.pipeline import load_plans
         from qaplan.reports.diff import year_diff
 
-        plans, notes = load_plans(paths, day, skip_invalid)
+        plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
         _notes(notes)
         report = year_diff([r.plan for r in plans if r.plan is not None], from_year, to_year, day)
     else:
@@ -445,6 +449,7 @@ def export(
     ] = None,
     as_of: AsOfOption = None,
     skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Write plans to an Excel table in the layout used today, one sheet per plan.
 
@@ -461,7 +466,7 @@ def export(
         raise QaplanError(f"{display_path(output)}: the output must end in .xlsx")
     language = check_language(lang)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid)
+    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
     _notes(notes)
     data = export_workbook(plans, year=year if year is not None else day.year - 1, as_of=day,
                            language=language)
@@ -509,6 +514,12 @@ def init(
 
 def main() -> None:
     """Entry point: run the app; an unexpected error is a message and exit code 2, not a traceback."""
+    if sys.argv[1:] == ["--version"]:  # the one answer that needs no command tree
+        _out(f"qaplan {__version__}\n")
+        return
+    # A short-lived process that builds many small objects and few cycles: the cyclic
+    # collector would cost more than half of a large report's time.
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:
