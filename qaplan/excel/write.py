@@ -10,6 +10,7 @@ names) so that `qaplan import` gives the same plan back.
 from __future__ import annotations
 
 import io
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -124,6 +125,9 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
         cell.border = bottom
 
     merges: list[tuple[int, int, int]] = []  # (column, first row, last row)
+    # Styling each of 100,000 cells through openpyxl's descriptors is slow; cells that look
+    # alike share a copy of one style array.
+    styles: dict[tuple[bool, bool, bool], Any] = {}
     row = FIRST_ROW
     for criterion in plan.criteria:
         criterion_first = row
@@ -134,15 +138,24 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
                 values += _activity_values(activity, item, labels)
                 values += [criterion.key, goal.key if goal else None,
                            activity.key if activity else None]
-                sheet.append(values)
                 overdue = activity is not None and _overdue(activity, item.as_of)
-                for cell in sheet[row]:
+                for column, value in enumerate(values, start=1):
+                    cell = sheet.cell(row, column, value)
+                    text = isinstance(value, str) and value.startswith(_FORMULA_START)
+                    if text:
+                        cell.data_type = "s"
+                    kind = (text, isinstance(value, date),
+                            overdue and column >= index[V.ACTIVITY])
+                    if kind in styles:
+                        cell._style = copy(styles[kind])
+                        continue
                     cell.alignment = wrap
-                    _as_text(cell)
-                    if isinstance(cell.value, date):
+                    cell.quotePrefix = text
+                    if kind[1]:
                         cell.number_format = "yyyy-mm-dd"
-                    if overdue and cell.column >= index[V.ACTIVITY]:
+                    if kind[2]:
                         cell.fill = overdue_fill
+                    styles[kind] = copy(cell._style)
                 row += 1
             if goal is not None and row - goal_first > 1:
                 merges += [(index[V.GOAL], goal_first, row - 1),
