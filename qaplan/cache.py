@@ -29,16 +29,26 @@ def cache_root(start: Path) -> Path:
     return current
 
 
+def _code_stamp() -> str:
+    """Sizes and times of qaplan's own modules: a changed checkout never reuses old answers."""
+    package = Path(__file__).resolve().parent
+    stamp = hashlib.blake2b(digest_size=8)
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        stamp.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return stamp.hexdigest()
+
+
 class Cache:
     """Entries under `<root>/.qaplan_cache/<format>/`, one JSON file per key."""
 
     def __init__(self, root: Path) -> None:
         self.directory = root / DIRECTORY / f"v{_FORMAT}"
+        self.stamp = _code_stamp()
 
-    @staticmethod
-    def key(raw: bytes, *parts: str) -> str:
+    def key(self, raw: bytes, *parts: str) -> str:
         digest = hashlib.blake2b(digest_size=20)
-        for part in (__version__, _FORMAT, *parts):
+        for part in (__version__, _FORMAT, self.stamp, *parts):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         digest.update(raw)

@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -97,6 +97,45 @@ def _notes(notes: list[str]) -> None:
         sys.stderr.write(note + "\n")
 
 
+class _ProgressBar:
+    """A progress bar on stderr for long runs, only when stderr is a terminal (never in CI logs)."""
+
+    MIN_FILES = 200
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.MIN_FILES or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking plans", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _load_plans(
+    paths: list[str] | None, day: date, skip_invalid: bool, no_cache: bool
+) -> tuple[list[Any], list[str]]:
+    """The valid plans under PATHS for a report, with a progress bar on long runs."""
+    from qaplan.pipeline import load_plans
+
+    with _ProgressBar() as progress:
+        return load_plans(paths, day, skip_invalid, use_cache=not no_cache, progress=progress)
+
+
 def _version(value: bool) -> None:
     if value:
         _out(f"qaplan {__version__}\n")
@@ -156,7 +195,9 @@ def validate(
     from qaplan.render.findings import FORMATS
 
     renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
-    run = check_paths(paths, _as_of(as_of), keep_plans=False, use_cache=not no_cache)
+    with _ProgressBar() as progress:
+        run = check_paths(paths, _as_of(as_of), keep_plans=False, use_cache=not no_cache,
+                          progress=progress)
     _notes(run.notes)
     findings = run.findings
     checked = sum(1 for r in run.files if r.kind != "skipped")
@@ -192,13 +233,12 @@ def overdue(
 
     Example: qaplan overdue --owner PD --within 30
     """
-    from qaplan.pipeline import load_plans
     from qaplan.render import REPORT_FORMATS, render
     from qaplan.reports.overdue import overdue_report, overdue_view
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
+    plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
     _notes(notes)
     report = overdue_report(plans, day, within=within, owners=owner or [])
     _out(render(overdue_view(report), fmt))
@@ -227,13 +267,12 @@ def status(
 
     Example: qaplan status --year 2025 --format markdown
     """
-    from qaplan.pipeline import load_plans
     from qaplan.render import REPORT_FORMATS, render
     from qaplan.reports.status import status_report, status_view
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
+    plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
     _notes(notes)
     _out(render(status_view(status_report(plans, day, year=year, within=within)), fmt))
 
@@ -285,10 +324,9 @@ def diff(
                           "years; give one or the other")
     check_fail_on(fail_on or [], "year" if rev is None else "revision")
     if rev is None:
-        from qaplan.pipeline import load_plans
         from qaplan.reports.diff import year_diff
 
-        plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
+        plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
         _notes(notes)
         report = year_diff([r.plan for r in plans if r.plan is not None], from_year, to_year, day)
     else:
@@ -457,7 +495,6 @@ def export(
     """
     from qaplan.excel import check_language, export_workbook
     from qaplan.fsutil import write_atomic
-    from qaplan.pipeline import load_plans
     from qaplan.repo import display_path
 
     if output is None:
@@ -466,7 +503,7 @@ def export(
         raise QaplanError(f"{display_path(output)}: the output must end in .xlsx")
     language = check_language(lang)
     day = _as_of(as_of)
-    plans, notes = load_plans(paths, day, skip_invalid, use_cache=not no_cache)
+    plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
     _notes(notes)
     data = export_workbook(plans, year=year if year is not None else day.year - 1, as_of=day,
                            language=language)

@@ -278,6 +278,12 @@ def _apply_tag(
 
 
 def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
+    position = getattr(exc, "position", None)  # a reader error: an unacceptable character
+    if isinstance(position, int):
+        line, col = _line_col(text, min(position, len(text)))
+        character = getattr(exc, "character", None)
+        what = f"character #x{character:04x}: " if isinstance(character, int) else ""
+        return finding(file, line, col, "QP001", detail=f"{what}{getattr(exc, 'reason', exc)}")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)

@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from qaplan.errors import QaplanError
@@ -159,9 +160,12 @@ class _Configs:
         return self.get(found) if found is not None else None
 
 
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
 def check_paths(
     paths: list[str] | None, as_of: date, *, use_cache: bool = True, jobs: int | None = None,
-    keep_plans: bool = True,
+    keep_plans: bool = True, progress: Progress | None = None,
 ) -> Run:
     """Read, classify and validate every YAML file under `paths`.
 
@@ -182,7 +186,7 @@ def check_paths(
         from qaplan.cache import Cache, cache_root
 
         cache = Cache(cache_root(Path.cwd()))
-    files = _check_all(work, as_of, cache, jobs)
+    files = _check_all(work, as_of, cache, jobs, progress)
     if not keep_plans:
         for result in files:
             result.data = result._plan = None
@@ -198,7 +202,7 @@ def check_paths(
 
 def _check_all(
     work: list[tuple[Candidate, ConfigResult | None]], as_of: date, cache: Cache | None,
-    jobs: int | None,
+    jobs: int | None, progress: Progress | None = None,
 ) -> list[FileResult]:
     """Each file's result: from the cache, else checked here or in a pool of processes."""
     results: list[FileResult] = []
@@ -206,7 +210,7 @@ def _check_all(
     for candidate, config in work:
         key = None
         if cache is not None:
-            key = _cache_key(candidate, config, as_of)
+            key = _cache_key(cache, candidate, config, as_of)
             entry = cache.get(key) if key else None
             if entry is not None:
                 try:
@@ -216,10 +220,18 @@ def _check_all(
                     pass  # an entry of another shape: check the file again
         todo.append((candidate, config, key))
     workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", 0)) or _cores()
+    total = len(work)
+
+    def advance(done: list[FileResult]) -> None:
+        results.extend(done)
+        if progress is not None:
+            progress(len(results), total)
+
     if workers > 1 and len(todo) >= POOL_THRESHOLD:
-        results.extend(_check_in_pool(todo, as_of, cache, workers))
+        _check_in_pool(todo, as_of, cache, workers, advance)
     else:
-        results.extend(_check_chunk(todo, as_of, cache))
+        for index in range(0, len(todo), _CHUNK):
+            advance(_check_chunk(todo[index:index + _CHUNK], as_of, cache))
     return results
 
 
@@ -230,17 +242,17 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _cache_key(candidate: Candidate, config: ConfigResult | None, as_of: date) -> str | None:
+def _cache_key(
+    cache: Cache, candidate: Candidate, config: ConfigResult | None, as_of: date
+) -> str | None:
     try:
         if candidate.path.stat().st_size > MAX_BYTES:
             return None
         raw = candidate.path.read_bytes()
     except OSError:
         return None
-    from qaplan.cache import Cache
-
     fingerprint = config.fingerprint if config else ""
-    return Cache.key(raw, candidate.display, str(candidate.explicit), fingerprint, str(as_of.year))
+    return cache.key(raw, candidate.display, str(candidate.explicit), fingerprint, str(as_of.year))
 
 
 def _check_chunk(
@@ -268,8 +280,8 @@ def _pool_chunk(
 
 def _check_in_pool(
     todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date,
-    cache: Cache | None, workers: int,
-) -> list[FileResult]:
+    cache: Cache | None, workers: int, advance: Callable[[list[FileResult]], None],
+) -> None:
     """Check files in worker processes; a worker that crashes costs only the file it was on."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -277,7 +289,6 @@ def _check_in_pool(
 
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
-    results: list[FileResult] = []
     pending = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
     while pending:
         broken: list[list[tuple[Candidate, ConfigResult | None, str | None]]] = []
@@ -285,23 +296,19 @@ def _check_in_pool(
             futures = [(chunk, pool.submit(_pool_chunk, chunk, as_of, cache)) for chunk in pending]
             for chunk, future in futures:
                 try:
-                    results.extend(future.result())
+                    advance(future.result())
                 except BrokenProcessPool:
                     broken.append(chunk)
         if not broken:
             break
-        if all(len(chunk) == 1 for chunk in broken) and len(broken) == 1:
-            candidate = broken[0][0][0]
-            results.append(_crashed(candidate))
-            pending = []
+        if workers == 1 and len(broken[0]) == 1:
+            # One worker runs its tasks in order: the first that failed crashed it.
+            advance([_crashed(broken[0][0][0])])
+            pending = broken[1:]
         else:
-            # Retry file by file so that only the file that crashes a worker is lost.
-            singles = [[item] for chunk in broken for item in chunk]
-            pending = singles if len(singles) > 1 or len(broken) > 1 else []
-            if len(singles) == 1:
-                results.append(_crashed(singles[0][0]))
-                pending = []
-    return results
+            # Retry file by file in one worker, so that only the crashing file is lost.
+            pending = [[item] for chunk in broken for item in chunk]
+            workers = 1
 
 
 def _crashed(candidate: Candidate) -> FileResult:
@@ -573,10 +580,11 @@ def _suppress_lines(
 
 
 def load_plans(
-    paths: list[str] | None, as_of: date, skip_invalid: bool, *, use_cache: bool = True
+    paths: list[str] | None, as_of: date, skip_invalid: bool, *, use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[list[FileResult], list[str]]:
     """Valid plans for a report; a plan with errors stops it (exit 2) unless skipped."""
-    run = check_paths(paths, as_of, use_cache=use_cache)
+    run = check_paths(paths, as_of, use_cache=use_cache, progress=progress)
     notes = list(run.notes)
     if run.fatal:
         raise QaplanError("\n".join(run.fatal))
