@@ -587,7 +587,7 @@ def load_plans(
     run = check_paths(paths, as_of, use_cache=use_cache, progress=progress)
     notes = list(run.notes)
     if run.fatal:
-        raise QaplanError("\n".join(run.fatal))
+        raise QaplanError("\n".join([*run.fatal, *notes]))
     plans = []
     skipped = 0
     for result in run.files:
