@@ -19,7 +19,7 @@ from qaplan.errors import QaplanError
 class _Group(TyperGroup):
     """Turns QaplanError from any command into a message on stderr and exit code 2."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except QaplanError as exc:

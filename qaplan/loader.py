@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from qaplan.findings import Finding, finding
 
@@ -25,7 +25,7 @@ Position = tuple[int, int, int, int]
 MAX_DEPTH = 64
 MAX_BYTES = 256 * 1024 * 1024
 
-_CParser = yaml._yaml.CParser  # type: ignore[attr-defined]
+_CParser = yaml._yaml.CParser
 _ev = yaml.events
 _SCALAR, _ALIAS = _ev.ScalarEvent, _ev.AliasEvent
 _MAP_START, _MAP_END = _ev.MappingStartEvent, _ev.MappingEndEvent
@@ -270,8 +270,11 @@ def _apply_tag(
     if name == "str":
         return value
     resolved = _resolve_plain(value)
-    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(name)
-    if wanted is None or not isinstance(resolved, wanted) or (name == "int" and resolved is True):
+    wanted: dict[str, tuple[type, ...]] = {
+        "int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)
+    }
+    kinds = wanted.get(name)
+    if kinds is None or not isinstance(resolved, kinds) or (name == "int" and resolved is True):
         findings.append(finding(file, line, col, "QP001", detail=f"'{value}' is not a valid !!{name}"))
         return value
     return resolved

@@ -117,7 +117,7 @@ class FileResult:
             note=entry["note"],
             line_ignores={line: None if codes is None else frozenset(codes)
                           for line, codes in entry["line_ignores"]},
-            id_position=tuple(entry["id_position"]),  # type: ignore[arg-type]
+            id_position=(entry["id_position"][0], entry["id_position"][1]),
             plan_id=entry["plan_id"],
         )
 

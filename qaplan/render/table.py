@@ -6,7 +6,7 @@ import io
 import os
 import shutil
 
-from tabulate import tabulate
+from tabulate import tabulate  # type: ignore[import-untyped]
 
 from qaplan.render.view import Cell, Section, View
 
