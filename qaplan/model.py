@@ -208,7 +208,10 @@ class _Row(_Strict):
         "C1.G1.A1) when missing.",
         examples=["C1.G1.A1"],
     )
-    title: str = Field(description="The text of the row as the plan table shows it.")
+    title: str = Field(
+        description="The text of the row as the plan table shows it.",
+        examples=["Användbar feedback"],
+    )
 
     @property
     def derived_id(self) -> bool:
@@ -262,13 +265,21 @@ class Activity(_Row):
 class Goal(_Row):
     """A quality goal ("kvalitetsmål") under a criterion."""
 
-    activities: Annotated[list[Activity], _none_is_empty(list)] = Field(default_factory=list, description="Activities for the goal.")
+    activities: Annotated[list[Activity], _none_is_empty(list)] = Field(
+        default_factory=list,
+        description="Activities for the goal.",
+        examples=[[{"id": "C1.G1.A1", "title": "Analysera feedbacken", "end": 2025}]],
+    )
 
 
 class Criterion(_Row):
     """An overall quality criterion ("övergripande kvalitetskriterium")."""
 
-    goals: Annotated[list[Goal], _none_is_empty(list)] = Field(default_factory=list, description="Quality goals under the criterion.")
+    goals: Annotated[list[Goal], _none_is_empty(list)] = Field(
+        default_factory=list,
+        description="Quality goals under the criterion.",
+        examples=[[{"id": "C1.G1", "title": "Användbar feedback", "activities": []}]],
+    )
 
 
 class Period(_Strict):
