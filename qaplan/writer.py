@@ -156,7 +156,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     if _NEEDS_ESCAPE.search(text):
         return False
-    if flow and any(ch in _FLOW_INDICATORS for ch in text):
+    if flow and any(ch in _FLOW_INDICATORS or ch in ":#?" for ch in text):
         return False
     if _NUMBER_LIKE.fullmatch(text):
         return False

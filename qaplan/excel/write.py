@@ -163,8 +163,7 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
         if row - criterion_first > 1:
             merges += [(index[V.CRITERION], criterion_first, row - 1),
                        (index[V.CRITERION_ID], criterion_first, row - 1)]
-    for column, first, last in merges:
-        sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+    _merge(sheet, merges)
 
     last_row = max(row - 1, FIRST_ROW - 1)
     for kind, width in WIDTHS.items():
@@ -183,6 +182,18 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
+
+
+def _merge(sheet: Any, merges: list[tuple[int, int, int]]) -> None:
+    """Merge the ranges; they never overlap, so skip openpyxl's overlap check (quadratic)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    for column, first, last in merges:
+        letter = get_column_letter(column)
+        merged = MergedCellRange(sheet, f"{letter}{first}:{letter}{last}")
+        sheet.merged_cells.ranges.add(merged)
+        sheet._clean_merge_range(merged)
 
 
 def _activity_values(activity: Any, item: SheetPlan, labels: dict[str, str]) -> list[Any]:
