@@ -306,9 +306,10 @@ class _Merger:
         return key
 
     def _fresh(self, row: Any, prefix: str, siblings: list[str], letter: str) -> str:
-        if row.key in self.imported.explicit_ids and row.key not in self.keys:
-            self.keys.add(row.key)
-            return row.key
+        key: str = row.key
+        if key in self.imported.explicit_ids and key not in self.keys:
+            self.keys.add(key)
+            return key
         return self._next_id(prefix, siblings, letter)
 
     def _sequence(self, node: Any, key: str, order: tuple[str, ...]) -> Any:

@@ -280,8 +280,8 @@ def test_ten_thousand_rows_stay_within_twice_bare_openpyxl(repo: Path) -> None:
         for g in range(10):
             lines += [f"      - id: C{c}.G{g}", f"        title: Goal {g}", "        activities:"]
             for a in range(100):
-                lines += [f"          - id: C{c}.G{g}.A{a}", f"            title: Activity {a} "
-                          "with a longer title", "            start: 2022", "            end: 2024",
+                lines += [f"          - id: C{c}.G{g}.A{a}", f"            title: Activity {a} with a longer title",
+                          "            start: 2022", "            end: 2024",
                           "            owners: [PD, KA]", "            status:",
                           f"              2024: {{state: ongoing, note: Note {a} on the work.}}"]
     write(repo / "plans/big.yaml", "\n".join(lines) + "\n")

@@ -107,8 +107,8 @@ def test_norwegian_headers_and_several_status_years(repo: Path) -> None:
 
 def test_guess_state_uses_the_swedish_keywords(repo: Path) -> None:
     rows = [["K", "M", f"Aktivitet {i}", 2023, 2024, "PD", note] for i, note in enumerate(
-        ["Rutin på plats.", "Arbetet pågår.", "Inget nytt. Kvarstår.", "Rapport klar. "
-         "Implementering påbörjad.", "Förslag framtaget."])]
+        ["Rutin på plats.", "Arbetet pågår.", "Inget nytt. Kvarstår.",
+         "Rapport klar. Implementering påbörjad.", "Förslag framtaget."])]
     seed_workbook(repo / "t.xlsx", rows=rows, merge_first_criterion=False)
     result = run_cli("import", "t.xlsx", "--year", "2024", "--guess-state")
     assert result.exit_code == 0, result.stderr

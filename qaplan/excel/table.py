@@ -320,8 +320,8 @@ class _Builder:
         activity: dict[str, Any] = {"id": self.row_id(cells, V.ACTIVITY_ID, number),
                                     "title": title}
         for kind in (V.START, V.END):
-            value, column = self.cell(cells, kind)
-            due = self.due(value, number, column)
+            value, index = self.cell(cells, kind)
+            due = self.due(value, number, index)
             if due is not None:
                 activity[kind] = due
         owners_text = self.text(cells, V.OWNERS)
@@ -399,7 +399,7 @@ class _Builder:
     def assign_ids(self, criteria: list[dict[str, Any]]) -> set[str]:
         """Keep the table's ids (a repeated one becomes new); give every other row a free one."""
         taken: set[str] = set()
-        rows = [(c, None) for c in criteria]
+        rows: list[tuple[dict[str, Any], Any]] = [(c, None) for c in criteria]
         for c in criteria:
             for g in c["goals"]:
                 rows.append((g, c))

@@ -144,18 +144,18 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
                     text = isinstance(value, str) and value.startswith(_FORMULA_START)
                     if text:
                         cell.data_type = "s"
-                    kind = (text, isinstance(value, date),
+                    look = (text, isinstance(value, date),
                             overdue and column >= index[V.ACTIVITY])
-                    if kind in styles:
-                        cell._style = copy(styles[kind])
+                    if look in styles:
+                        cell._style = copy(styles[look])
                         continue
                     cell.alignment = wrap
                     cell.quotePrefix = text
-                    if kind[1]:
+                    if look[1]:
                         cell.number_format = "yyyy-mm-dd"
-                    if kind[2]:
+                    if look[2]:
                         cell.fill = overdue_fill
-                    styles[kind] = copy(cell._style)
+                    styles[look] = copy(cell._style)
                 row += 1
             if goal is not None and row - goal_first > 1:
                 merges += [(index[V.GOAL], goal_first, row - 1),
