@@ -38,13 +38,31 @@ def _plain(view: View) -> str:
             parts += [section.heading, "-" * len(section.heading)]
         columns = section.columns_for("table")
         rows = [[_text(row.get(c.key)) for c in columns] for row in section.rows]
-        parts.append(
-            tabulate(rows, headers=[c.header for c in columns], tablefmt="simple",
-                     colalign=[c.align for c in columns], disable_numparse=True)
-        )
+        headers = [c.header for c in columns]
+        aligns = [c.align for c in columns]
+        if any("\n" in cell for row in rows for cell in row):
+            parts.append(tabulate(rows, headers=headers, tablefmt="simple", colalign=aligns,
+                                  disable_numparse=True))
+        else:
+            parts.append(_simple(headers, rows, aligns))
         parts.append("")
     parts.append(view.summary)
     return "\n".join(parts) + "\n"
+
+
+def _simple(headers: list[str], rows: list[list[str]], aligns: list[str]) -> str:
+    """tabulate's "simple" layout for one-line cells, without its per-cell type inference
+    (which costs seconds on the tens of thousands of rows of a large repository)."""
+    rows = [[cell.strip() for cell in row] for row in rows]
+    widths = [max([len(h) + 2, *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if align == "right" else cell.ljust(width)
+            for cell, width, align in zip(cells, widths, aligns)
+        ).rstrip()
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
 def _rich(view: View) -> str:
