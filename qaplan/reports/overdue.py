@@ -202,6 +202,22 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+def item_cells(item: OverdueItem) -> dict[str, Cell]:
+    """The cells every report shows for an overdue or due-soon activity."""
+    return {
+        "plan": item.plan,
+        "file": item.file,
+        "id": item.id,
+        "title": item.title,
+        "end": item.end,
+        "due": due_text(item),
+        "due_date": item.due.isoformat(),
+        "days_overdue": item.days_overdue,
+        "overdue": days_text(item.days_overdue),
+        "state": state_text(item.state),
+    }
+
+
 def overdue_view(report: OverdueReport) -> View:
     """The report as sections per owner, ready to draw in any format."""
     columns = [
@@ -227,21 +243,7 @@ def overdue_view(report: OverdueReport) -> View:
         else:
             heading = group.owner
         rows: list[dict[str, Cell]] = [
-            {
-                "owner": group.owner,
-                "name": group.name,
-                "plan": item.plan,
-                "file": item.file,
-                "id": item.id,
-                "title": item.title,
-                "end": item.end,
-                "due": due_text(item),
-                "due_date": item.due.isoformat(),
-                "days_overdue": item.days_overdue,
-                "overdue": days_text(item.days_overdue),
-                "state": state_text(item.state),
-            }
-            for item in group.items
+            {"owner": group.owner, "name": group.name, **item_cells(item)} for item in group.items
         ]
         sections.append(Section(heading, columns, rows, [item_style(item) for item in group.items]))
     if not sections:

@@ -16,10 +16,8 @@ from qaplan.reports.overdue import (
     OverdueItem,
     activity_items,
     days_overdue,
-    days_text,
-    due_text,
+    item_cells,
     item_style,
-    state_text,
 )
 
 NOT_STARTED = "not_started"
@@ -197,19 +195,7 @@ def status_view(report: StatusReport) -> View:
     sections = [Section(None, columns, rows, [*styles, "total"])]
     if report.within is not None:
         listed: list[dict[str, Cell]] = [
-            {
-                "plan": item.plan,
-                "file": item.file,
-                "id": item.id,
-                "title": item.title,
-                "owners": ", ".join(item.owners),
-                "end": item.end,
-                "due": due_text(item),
-                "due_date": item.due.isoformat(),
-                "days_overdue": item.days_overdue,
-                "overdue": days_text(item.days_overdue),
-                "state": state_text(item.state),
-            }
+            {**item_cells(item), "owners": ", ".join(item.owners)}
             for item in report.activities
         ]
         sections.append(Section(
