@@ -10,6 +10,7 @@ schema (`no` and `2024-06-30` stay text, as in editors that speak YAML 1.2).
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,10 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
 def read(path: Path, file: str) -> Document:
     """Read and compose one file; every problem becomes a finding on the document."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return _unreadable(file, finding(file, 1, 1, "QP011", detail="not a regular file"))
+        size = info.st_size
         if size > MAX_BYTES:
             detail = f"{size} bytes is more than the limit of {MAX_BYTES} bytes"
             return _unreadable(file, finding(file, 1, 1, "QP011", detail=detail))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -246,7 +247,8 @@ def _cache_key(
     cache: Cache, candidate: Candidate, config: ConfigResult | None, as_of: date
 ) -> str | None:
     try:
-        if candidate.path.stat().st_size > MAX_BYTES:
+        info = candidate.path.stat()
+        if info.st_size > MAX_BYTES or not stat.S_ISREG(info.st_mode):
             return None
         raw = candidate.path.read_bytes()
     except OSError:

@@ -165,3 +165,15 @@ def test_import_refuses_what_is_not_a_plan_table(repo: Path) -> None:
     code, _, err, _ = _run("import", "missing.xlsx", "--year", "2024")
     assert code == 2 and "missing.xlsx" in err
     assert _digest(repo) == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_like_a_plan_does_not_hang(repo: Path) -> None:
+    import os
+
+    (repo / "plans/p.yaml").write_text(MINIMAL_PLAN.format(plan_id="p"), encoding="utf-8")
+    os.mkfifo(repo / "plans/pipe.yaml")
+    code, out, err, seconds = _run("validate", "plans")
+    assert code == 1
+    assert "plans/pipe.yaml:1:1: error QP011 cannot read the file: not a regular file" in out
+    assert seconds < TIME_BOUND
