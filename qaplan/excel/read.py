@@ -60,7 +60,13 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(raw), data_only=True)
+        # read-only mode streams the sheet XML instead of building a cell object per cell;
+        # sheets are parsed lazily, so reading them is inside the try as well.
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            return _sheets(workbook, raw, display)
+        finally:
+            workbook.close()
     except QaplanError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken packages
@@ -68,6 +74,9 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
             f"{display}: cannot read the workbook ({type(exc).__name__}: {exc}); "
             "open it in Excel or LibreOffice and save it again as .xlsx"
         ) from None
+
+
+def _sheets(workbook: Any, raw: bytes, display: str) -> list[Sheet]:
     epoch = workbook.epoch
     formulas = _formula_cells(raw) if _FORMULA.search(_sheet_xml(raw)) else {}
     meta = _meta(workbook)
@@ -75,11 +84,8 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
     for worksheet in workbook.worksheets:
         if worksheet.title == META_SHEET or worksheet.sheet_state != "visible":
             continue
-        rows = [
-            [_value(v, epoch) for v in row]
-            for row in worksheet.iter_rows(values_only=True)
-        ]
-        _fill_merged(worksheet, rows)
+        rows = _rows(worksheet, epoch)
+        _fill_merged(_merged_ranges(raw, worksheet), rows)
         sheet = Sheet(worksheet.title, rows, meta=meta.get(worksheet.title, {}))
         for (row, column), formula in sorted(formulas.get(worksheet.title, {}).items()):
             if sheet.value(row, column) is None:
@@ -90,6 +96,37 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
                 )
         sheets.append(sheet)
     return sheets
+
+
+def _rows(worksheet: Any, epoch: datetime) -> list[list[Value]]:
+    """Every row from row 1, all as wide as the widest (as in openpyxl's normal mode)."""
+    worksheet.reset_dimensions()  # the <dimension> a file states may be wrong; read what is there
+    rows = [[_value(v, epoch) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    width = max((len(cells) for cells in rows), default=0)
+    for cells in rows:
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)[\"']")
+
+
+def _merged_ranges(raw: bytes, worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """(top, left, bottom, right) of each merged range, from the sheet's <mergeCell ref=...>:
+    read-only mode does not expose them."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(_bytes_io(raw)) as package:
+        xml = package.read(worksheet._worksheet_path)
+    start = max(xml.rfind(b"sheetData>"), 0)  # merged ranges come after the rows
+    ranges = []
+    for match in _MERGE_CELL.finditer(xml, start):
+        left, top, right, bottom = range_boundaries(match.group(1).decode("ascii"))
+        ranges.append((top, left, bottom, right))
+    return ranges
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
@@ -205,15 +242,14 @@ def _serial(value: datetime, epoch: datetime) -> int:
     return int(to_excel(value, epoch))
 
 
-def _fill_merged(worksheet: Any, rows: list[list[Value]]) -> None:
-    for merged in worksheet.merged_cells.ranges:
-        top, left = merged.min_row, merged.min_col
+def _fill_merged(merged: list[tuple[int, int, int, int]], rows: list[list[Value]]) -> None:
+    for top, left, bottom, right in merged:
         if top > len(rows):
             continue
         value = rows[top - 1][left - 1] if left <= len(rows[top - 1]) else None
-        for r in range(top, min(merged.max_row, len(rows)) + 1):
+        for r in range(top, min(bottom, len(rows)) + 1):
             cells = rows[r - 1]
-            for c in range(left, merged.max_col + 1):
+            for c in range(left, right + 1):
                 if c <= len(cells):
                     cells[c - 1] = value
 
@@ -223,7 +259,9 @@ def _meta(workbook: Any) -> dict[str, dict[str, list[list[Value]]]]:
     if META_SHEET not in workbook.sheetnames:
         return {}
     found: dict[str, dict[str, list[list[Value]]]] = {}
-    for row in workbook[META_SHEET].iter_rows(values_only=True):
+    worksheet = workbook[META_SHEET]
+    worksheet.reset_dimensions()
+    for row in worksheet.iter_rows(values_only=True):
         if len(row) < 3 or not isinstance(row[0], str) or not isinstance(row[1], str):
             continue
         values = [_value(v, workbook.epoch) for v in row[2:]]

@@ -10,7 +10,6 @@ names) so that `qaplan import` gives the same plan back.
 from __future__ import annotations
 
 import io
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,20 +49,26 @@ def sheet_name(plan_id: str, taken: set[str]) -> str:
 
 
 def workbook_bytes(plans: list[SheetPlan]) -> bytes:
-    """The .xlsx file's bytes."""
+    """The .xlsx file's bytes.
+
+    Written in openpyxl's write-only mode: rows stream straight to the sheet XML instead of
+    being kept as 100,000 cell objects and then serialised; what comes after the rows
+    (merged ranges, auto-filter, data validation, page set-up) is set on the sheet before save.
+    """
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "hidden"
-    meta.append(["sheet", "field", "value", "value", "value"])
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
+    names = []
     for item in plans:
         name = sheet_name(item.plan.plan.id, taken)
         _plan_sheet(workbook.create_sheet(name), item)
+        names.append(name)
+    meta = workbook.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    meta.append(["sheet", "field", "value", "value", "value"])
+    for name, item in zip(names, plans):
         _meta_rows(meta, name, item)
-    workbook.move_sheet(meta, offset=len(plans))
     workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -84,19 +89,27 @@ def _meta_rows(meta: Any, name: str, item: SheetPlan) -> None:
         kind = "declared" if key in item.plan.owners else "used"
         rows.append(["owner", key, item.owner_names.get(key, key), kind])
     for row in rows:
-        meta.append([name, *row])
-        for cell in meta[meta.max_row]:
-            _as_text(cell)
+        meta.append([_text_cell(meta, value) for value in [name, *row]])
 
 
-def _as_text(cell: Any) -> None:
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
     """Text that starts like a formula is stored as text, never run (formula injection)."""
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    if not _is_formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -110,24 +123,55 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
     index = {kind: number for number, kind in enumerate(COLUMNS, start=1)}
     last_letter = get_column_letter(len(COLUMNS))
 
-    sheet.append([plan.plan.title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([words["info"].format(year=item.year, as_of=item.as_of.isoformat(),
-                                       plan_id=plan.plan.id)])
-    sheet["A2"].font = Font(italic=True, color="595959")
-    _as_text(sheet["A1"])
-    sheet.append([words[kind].format(year=item.year) for kind in COLUMNS])
+    # What the writer puts before the rows must be set before the first row.
+    for kind, width in WIDTHS.items():
+        sheet.column_dimensions[get_column_letter(index[kind])].width = width
+    sheet.freeze_panes = f"A{FIRST_ROW}"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    title = _text_cell(sheet, plan.plan.title)
+    if not isinstance(title, Cell):
+        title = WriteOnlyCell(sheet, title)
+    title.font = Font(bold=True, size=14)
+    info = WriteOnlyCell(sheet, words["info"].format(year=item.year, as_of=item.as_of.isoformat(),
+                                                     plan_id=plan.plan.id))
+    info.font = Font(italic=True, color="595959")
     bottom = Border(bottom=Side(style="thin", color="8EA9DB"))
-    for cell in sheet[3]:
+    header = []
+    for kind in COLUMNS:
+        cell = WriteOnlyCell(sheet, words[kind].format(year=item.year))
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = wrap
         cell.border = bottom
+        header.append(cell)
+    top = [[title], [info], header]
+    for number, cells in enumerate(top, start=1):
+        for column, cell in enumerate(cells, start=1):
+            cell.row, cell.column = number, column
 
+    # Building and styling 100,000 openpyxl cells is most of the time an export takes: cells
+    # that look alike share one registered style, and the rows are handed to openpyxl's sheet
+    # writer as light cells that carry just what it reads.
+    styles: dict[tuple[bool, bool, bool], str] = {}
+
+    def style(look: tuple[bool, bool, bool]) -> str:
+        found = styles.get(look)
+        if found is None:
+            model = WriteOnlyCell(sheet)
+            model.alignment = wrap
+            model.quotePrefix = look[0]
+            if look[1]:
+                model.number_format = "yyyy-mm-dd"
+            if look[2]:
+                model.fill = overdue_fill
+            found = styles[look] = str(model.style_id)
+        return found
+
+    letters = [get_column_letter(column) for column in range(1, len(COLUMNS) + 1)]
+    first_overdue = index[V.ACTIVITY]
     merges: list[tuple[int, int, int]] = []  # (column, first row, last row)
-    # Styling each of 100,000 cells through openpyxl's descriptors is slow; cells that look
-    # alike share a copy of one style array.
-    styles: dict[tuple[bool, bool, bool], Any] = {}
+    rows: list[list[Any]] = top
     row = FIRST_ROW
     for criterion in plan.criteria:
         criterion_first = row
@@ -139,23 +183,12 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
                 values += [criterion.key, goal.key if goal else None,
                            activity.key if activity else None]
                 overdue = activity is not None and _overdue(activity, item.as_of)
+                cells: list[Any] = []
                 for column, value in enumerate(values, start=1):
-                    cell = sheet.cell(row, column, value)
                     text = isinstance(value, str) and value.startswith(_FORMULA_START)
-                    if text:
-                        cell.data_type = "s"
-                    look = (text, isinstance(value, date),
-                            overdue and column >= index[V.ACTIVITY])
-                    if look in styles:
-                        cell._style = copy(styles[look])
-                        continue
-                    cell.alignment = wrap
-                    cell.quotePrefix = text
-                    if look[1]:
-                        cell.number_format = "yyyy-mm-dd"
-                    if look[2]:
-                        cell.fill = overdue_fill
-                    styles[look] = copy(cell._style)
+                    look = (text, isinstance(value, date), overdue and column >= first_overdue)
+                    cells.append(_cell(sheet, f"{letters[column - 1]}{row}", value, style(look)))
+                rows.append(cells)
                 row += 1
             if goal is not None and row - goal_first > 1:
                 merges += [(index[V.GOAL], goal_first, row - 1),
@@ -163,12 +196,14 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
         if row - criterion_first > 1:
             merges += [(index[V.CRITERION], criterion_first, row - 1),
                        (index[V.CRITERION_ID], criterion_first, row - 1)]
+    # A merged range shows its top-left cell; the others are left out, as Excel does.
+    for column, first, last in merges:
+        for number in range(first + 1, last + 1):
+            rows[number - 1][column - 1] = None
+    _stream_rows(sheet, rows)
     _merge(sheet, merges)
 
     last_row = max(row - 1, FIRST_ROW - 1)
-    for kind, width in WIDTHS.items():
-        sheet.column_dimensions[get_column_letter(index[kind])].width = width
-    sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.auto_filter.ref = f"A{FIRST_ROW - 1}:{last_letter}{max(last_row, FIRST_ROW)}"
     state_letter = get_column_letter(index[V.STATE])
     choices = DataValidation(
@@ -176,24 +211,76 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
         showErrorMessage=True, errorTitle=words[V.STATE],
         error=", ".join(labels.values()),
     )
-    sheet.add_data_validation(choices)
+    sheet.data_validations.append(choices)
     choices.add(f"{state_letter}{FIRST_ROW}:{state_letter}{last_row + EXTRA_VALIDATION_ROWS}")
     sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
 
 
+class _Cell:
+    """What openpyxl's row writer reads of a cell (`worksheet/_writer.py`, `cell/_writer.py`)."""
+
+    __slots__ = ("parent", "coordinate", "_value", "data_type", "style_id")
+    has_style = True
+    hyperlink = None
+    _comment = None
+
+    def __init__(self, parent: Any, coordinate: str, value: Any, data_type: str,
+                 style_id: str) -> None:
+        self.parent = parent
+        self.coordinate = coordinate
+        self._value = value
+        self.data_type = data_type
+        self.style_id = style_id
+
+
+def _cell(sheet: Any, coordinate: str, value: Any, style_id: str) -> Any:
+    """A styled cell for the row writer; text that looks like a formula is stored as text."""
+    if value is None:
+        return _Cell(sheet, coordinate, None, "n", style_id)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, IllegalCharacterError
+
+        value = value[:32767]  # what openpyxl's Cell does with text
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        return _Cell(sheet, coordinate, value, "s", style_id)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _Cell(sheet, coordinate, value, "n", style_id)
+    if isinstance(value, date):
+        return _Cell(sheet, coordinate, value, "d", style_id)
+    raise TypeError(f"cannot write {value!r} to Excel")  # not reached: values come from the plan
+
+
+def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
+    """Write the sheet's rows, from row 1, through the write-only sheet's own row writer.
+
+    `WriteOnlyWorksheet.append` would turn every value into an openpyxl cell first (and a
+    styled cell goes through an exception each); this is its `_write_rows` without that step.
+    None in a row leaves the cell out (the covered cells of a merged range).
+    """
+    sheet._get_writer()
+    writer = sheet._writer
+    xf = writer.xf.send(True)
+    with xf.element("sheetData"):
+        for number, cells in enumerate(rows, start=1):
+            writer.write_row(xf, [c for c in cells if c is not None], number)
+    writer.xf.send(None)
+    sheet._rows = _written()  # what close() expects once rows were streamed
+
+
+def _written() -> Any:
+    yield
+
 def _merge(sheet: Any, merges: list[tuple[int, int, int]]) -> None:
     """Merge the ranges; they never overlap, so skip openpyxl's overlap check (quadratic)."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.merge import MergedCellRange
+    from openpyxl.worksheet.cell_range import CellRange
 
     for column, first, last in merges:
         letter = get_column_letter(column)
-        merged = MergedCellRange(sheet, f"{letter}{first}:{letter}{last}")
-        sheet.merged_cells.ranges.add(merged)
-        sheet._clean_merge_range(merged)
+        sheet.merged_cells.ranges.add(CellRange(f"{letter}{first}:{letter}{last}"))
 
 
 def _activity_values(activity: Any, item: SheetPlan, labels: dict[str, str]) -> list[Any]:
