@@ -260,6 +260,9 @@ def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
     styled cell goes through an exception each); this is its `_write_rows` without that step.
     None in a row leaves the cell out (the covered cells of a merged range).
     """
+    width = max((len(cells) for cells in rows), default=1)
+    # The <dimension> normal mode writes (readers such as openpyxl's read-only mode use it).
+    sheet.calculate_dimension = lambda: f"A1:{_letter(width)}{max(len(rows), 1)}"
     sheet._get_writer()
     writer = sheet._writer
     xf = writer.xf.send(True)
@@ -268,6 +271,12 @@ def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
             writer.write_row(xf, [c for c in cells if c is not None], number)
     writer.xf.send(None)
     sheet._rows = _written()  # what close() expects once rows were streamed
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
 
 
 def _written() -> Any:
