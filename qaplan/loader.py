@@ -85,7 +85,8 @@ class Document:
         return self.positions.get((), (1, 1, 1, 1))
 
 
-def _resolve_plain(value: str) -> Any:
+def resolve_plain(value: str) -> Any:
+    """What a plain (unquoted) scalar means under the YAML 1.2 core schema."""
     if not value:
         return None
     if value[0] not in _MAYBE_NOT_STR:
@@ -212,7 +213,7 @@ def compose(text: str, file: str) -> Document:
                 value = ev.value
                 if tag is None or tag == "!":
                     if not ev.style and tag is None:
-                        value = _resolve_plain(value)
+                        value = resolve_plain(value)
                 elif tag in _KNOWN_TAGS:
                     value = _apply_tag(tag, value, file, line, col, findings)
                 else:
@@ -273,7 +274,7 @@ def _apply_tag(
     name = tag[len(_CORE):]
     if name == "str":
         return value
-    resolved = _resolve_plain(value)
+    resolved = resolve_plain(value)
     wanted: dict[str, tuple[type, ...]] = {
         "int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)
     }

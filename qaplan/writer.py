@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from qaplan.loader import _resolve_plain
+from qaplan.loader import resolve_plain
 
 SCHEMA_FILE = ("schemas", "plan.schema.json")
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
@@ -160,7 +160,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     if _NUMBER_LIKE.fullmatch(text):
         return False
-    resolved = _resolve_plain(text)
+    resolved = resolve_plain(text)
     return isinstance(resolved, str) and resolved == text
 
 
