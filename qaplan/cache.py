@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from qaplan import __version__
+from qaplan.fsutil import write_atomic
+from qaplan.repo import git_root
 
 DIRECTORY = ".qaplan_cache"
 _FORMAT = "1"
@@ -22,11 +22,7 @@ _FORMAT = "1"
 
 def cache_root(start: Path) -> Path:
     """The repository root: the nearest directory with `.git` at or above `start`, else `start`."""
-    current = start.resolve()
-    for directory in (current, *current.parents):
-        if (directory / ".git").exists():
-            return directory
-    return current
+    return git_root(start) or start.resolve()
 
 
 def _code_stamp() -> str:
@@ -45,6 +41,7 @@ class Cache:
     def __init__(self, root: Path) -> None:
         self.directory = root / DIRECTORY / f"v{_FORMAT}"
         self.stamp = _code_stamp()
+        self._made: set[Path] = set()
 
     def key(self, raw: bytes, *parts: str) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -67,14 +64,14 @@ class Cache:
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
         path = self._path(key)
+        text = json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by qaplan; safe to delete\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({**entry, "key": key}, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
+            if path.parent not in self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = self.directory.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# created by qaplan; safe to delete\n*\n", encoding="utf-8")
+                self._made.add(path.parent)
+            write_atomic(path, text, durable=False)
         except OSError:
             return  # a cache that cannot be written is merely a slower run

@@ -103,7 +103,8 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in `text`."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
@@ -116,23 +117,35 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         prefix = raw[: exc.start].decode("utf-8", errors="replace")
-        line, col = _line_col(prefix, len(prefix))
+        line, col = line_col(prefix, len(prefix))
         return None, finding(file, line, col, "QP004", byte=raw[exc.start], offset=exc.start)
+
+
+def read_raw(path: Path, file: str) -> tuple[bytes | None, Finding | None]:
+    """The file's bytes, or a finding that says why they cannot be read."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return None, finding(file, 1, 1, "QP011", detail="not a regular file")
+        if info.st_size > MAX_BYTES:
+            detail = f"{info.st_size} bytes is more than the limit of {MAX_BYTES} bytes"
+            return None, finding(file, 1, 1, "QP011", detail=detail)
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, finding(file, 1, 1, "QP011", detail=exc.strerror or str(exc))
 
 
 def read(path: Path, file: str) -> Document:
     """Read and compose one file; every problem becomes a finding on the document."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            return _unreadable(file, finding(file, 1, 1, "QP011", detail="not a regular file"))
-        size = info.st_size
-        if size > MAX_BYTES:
-            detail = f"{size} bytes is more than the limit of {MAX_BYTES} bytes"
-            return _unreadable(file, finding(file, 1, 1, "QP011", detail=detail))
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _unreadable(file, finding(file, 1, 1, "QP011", detail=exc.strerror or str(exc)))
+    raw, problem = read_raw(path, file)
+    if raw is None:
+        assert problem is not None
+        return _unreadable(file, problem)
+    return parse(raw, file)
+
+
+def parse(raw: bytes, file: str) -> Document:
+    """Decode and compose a file's bytes."""
     text, problem = decode(raw, file)
     if text is None:
         assert problem is not None
@@ -288,7 +301,7 @@ def _apply_tag(
 def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
     position = getattr(exc, "position", None)  # a reader error: an unacceptable character
     if isinstance(position, int):
-        line, col = _line_col(text, min(position, len(text)))
+        line, col = line_col(text, min(position, len(text)))
         character = getattr(exc, "character", None)
         what = f"character #x{character:04x}: " if isinstance(character, int) else ""
         return finding(file, line, col, "QP001", detail=f"{what}{getattr(exc, 'reason', exc)}")

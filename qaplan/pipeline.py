@@ -10,17 +10,16 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
-from qaplan.loader import MAX_BYTES, Document, compose, decode
+from qaplan.loader import Document, compose, decode, parse, read, read_raw
 from qaplan.model import SCHEMA_V1
 from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
 
@@ -162,6 +161,8 @@ class _Configs:
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+# A file to check: where it is, its repository file, its cache key and bytes (when read).
+_Todo = tuple[Candidate, ConfigResult | None, str | None, bytes | None]
 
 
 def check_paths(
@@ -207,11 +208,12 @@ def _check_all(
 ) -> list[FileResult]:
     """Each file's result: from the cache, else checked here or in a pool of processes."""
     results: list[FileResult] = []
-    todo: list[tuple[Candidate, ConfigResult | None, str | None]] = []
+    todo: list[_Todo] = []
     for candidate, config in work:
-        key = None
+        key = raw = None
         if cache is not None:
-            key = _cache_key(cache, candidate, config, as_of)
+            raw, _ = read_raw(candidate.path, candidate.display)
+            key = None if raw is None else _cache_key(cache, raw, candidate, config, as_of)
             entry = cache.get(key) if key else None
             if entry is not None:
                 try:
@@ -219,8 +221,8 @@ def _check_all(
                     continue
                 except (KeyError, TypeError, ValueError):
                     pass  # an entry of another shape: check the file again
-        todo.append((candidate, config, key))
-    workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", 0)) or _cores()
+        todo.append((candidate, config, key, raw))
+    workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", "0")) or _cores()
     total = len(work)
 
     def advance(done: list[FileResult]) -> None:
@@ -244,35 +246,24 @@ def _cores() -> int:
 
 
 def _cache_key(
-    cache: Cache, candidate: Candidate, config: ConfigResult | None, as_of: date
-) -> str | None:
-    try:
-        info = candidate.path.stat()
-        if info.st_size > MAX_BYTES or not stat.S_ISREG(info.st_mode):
-            return None
-        raw = candidate.path.read_bytes()
-    except OSError:
-        return None
+    cache: Cache, raw: bytes, candidate: Candidate, config: ConfigResult | None, as_of: date
+) -> str:
     fingerprint = config.fingerprint if config else ""
     return cache.key(raw, candidate.display, str(candidate.explicit), fingerprint, str(as_of.year))
 
 
-def _check_chunk(
-    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date, cache: Cache | None
-) -> list[FileResult]:
+def _check_chunk(todo: list[_Todo], as_of: date, cache: Cache | None) -> list[FileResult]:
     """Check files one after another (in this process or in a pool worker)."""
     results = []
-    for candidate, config, key in todo:
-        result = check_file(candidate, config, as_of)
+    for candidate, config, key, raw in todo:
+        result = check_file(candidate, config, as_of, raw)
         if cache is not None and key is not None:
             cache.put(key, result.to_cache())
         results.append(result)
     return results
 
 
-def _pool_chunk(
-    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date, cache: Cache | None
-) -> list[FileResult]:
+def _pool_chunk(todo: list[_Todo], as_of: date, cache: Cache | None) -> list[FileResult]:
     """A worker's chunk; plain data travels back to the parent, never models."""
     results = _check_chunk(todo, as_of, cache)
     for result in results:
@@ -281,7 +272,7 @@ def _pool_chunk(
 
 
 def _check_in_pool(
-    todo: list[tuple[Candidate, ConfigResult | None, str | None]], as_of: date,
+    todo: list[_Todo], as_of: date,
     cache: Cache | None, workers: int, advance: Callable[[list[FileResult]], None],
 ) -> None:
     """Check files in worker processes; a worker that crashes costs only the file it was on."""
@@ -293,7 +284,7 @@ def _check_in_pool(
     context = multiprocessing.get_context(method)
     pending = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
     while pending:
-        broken: list[list[tuple[Candidate, ConfigResult | None, str | None]]] = []
+        broken: list[list[_Todo]] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [(chunk, pool.submit(_pool_chunk, chunk, as_of, cache)) for chunk in pending]
             for chunk, future in futures:
@@ -346,23 +337,17 @@ def _empty_origins(given: list[str], candidates: list[Candidate], files: list[Fi
     return problems
 
 
-def check_file(candidate: Candidate, config: ConfigResult | None, as_of: date) -> FileResult:
-    """Read one file and check it as the kind of file it is."""
-    from qaplan.loader import read
-
-    doc = read(candidate.path, candidate.display)
+def check_file(
+    candidate: Candidate, config: ConfigResult | None, as_of: date, raw: bytes | None = None
+) -> FileResult:
+    """Check one file as the kind of file it is; `raw`: its bytes when already read."""
+    doc = read(candidate.path, candidate.display) if raw is None else parse(raw, candidate.display)
     return _check_document(doc, candidate.explicit, config, as_of)
 
 
 def check_blob(raw: bytes, display: str, as_of: date, config: ConfigResult | None = None) -> FileResult:
     """Check file content that is not read from disk (a file at a git revision)."""
-    text, problem = decode(raw, display)
-    if text is None:
-        assert problem is not None
-        doc = Document(display, "", findings=[problem], readable=False)
-    else:
-        doc = compose(text, display)
-    return _check_document(doc, False, config, as_of)
+    return _check_document(parse(raw, display), False, config, as_of)
 
 
 def _check_document(

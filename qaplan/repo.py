@@ -69,16 +69,29 @@ def _walk(root: Path) -> list[Path]:
     return files
 
 
+def _up_to_git_root(start: Path) -> list[Path]:
+    """`start` and its parents, up to and including the git root (or the filesystem root)."""
+    chain = []
+    for directory in (start.resolve(), *start.resolve().parents):
+        chain.append(directory)
+        if (directory / ".git").exists():
+            break
+    return chain
+
+
+def git_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` that holds `.git`."""
+    top = _up_to_git_root(start)[-1]
+    return top if (top / ".git").exists() else None
+
+
 def nearest_config(directory: Path) -> Path | None:
     """The nearest qaplan.yaml in `directory` or above it, up to the git root."""
-    current = directory.resolve()
-    while True:
+    for current in _up_to_git_root(directory):
         candidate = current / CONFIG_NAME
         if candidate.is_file():
             return candidate
-        if (current / ".git").exists() or current.parent == current:
-            return None
-        current = current.parent
+    return None
 
 
 def is_config(path: Path) -> bool:

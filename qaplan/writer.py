@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qaplan.loader import resolve_plain
+from qaplan.repo import git_root
 
 SCHEMA_FILE = ("schemas", "plan.schema.json")
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
@@ -29,10 +30,7 @@ def repository_root(start: Path) -> Path:
     for directory in (start, *start.parents):
         if directory.joinpath(*SCHEMA_FILE).is_file():
             return directory
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
+    return git_root(start) or start
 
 
 def modeline(target_dir: Path) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from qaplan.checks import PlanContext, plan_check
 from qaplan.findings import Finding, finding
+from qaplan.loader import line_col
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _SE_PNR = re.compile(r"(?<![\w+-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
@@ -29,7 +30,10 @@ _PHONE = re.compile(
     """,
     re.VERBOSE,
 )
-_DIGITS = re.compile(r"\d[\d +-]{5,}\d")
+# Digit runs long enough to be a phone or identity number; the detailed patterns only
+# ever look at the text around such a run, which keeps a whole file's scan fast.
+_RUN = re.compile(r"\d[\d +-]{5,}\d")
+_WINDOW = 24
 _PHONE_WORD = re.compile(r"^[^\d+(]+")
 
 
@@ -45,18 +49,8 @@ def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
             stack.extend((path + (index,), value) for index, value in enumerate(node))
 
 
-def personal_data(text: str) -> Iterator[tuple[str, str]]:
-    """(code, matched text) for each piece of personal data in `text`."""
-    if "@" in text:
-        for match in _EMAIL.finditer(text):
-            yield "QP301", match.group()
-    yield from _numbers(text)
-
-
 def _numbers(text: str) -> Iterator[tuple[str, str]]:
-    """Identity and phone numbers: (code, matched text)."""
-    if not _DIGITS.search(text):
-        return
+    """Identity and phone numbers in a short window of text: (code, matched text)."""
     numbers: list[str] = []
     for match in _SE_PNR.finditer(text):
         from stdnum.se import personnummer
@@ -75,14 +69,8 @@ def _numbers(text: str) -> Iterator[tuple[str, str]]:
             yield "QP304", _PHONE_WORD.sub("", match.group())
 
 
-# Digit runs long enough to be a phone or identity number; the detailed patterns above
-# only ever look at the text around such a run, which keeps a whole file's scan fast.
-_RUN = re.compile(r"\d[\d +-]{5,}\d")
-_WINDOW = 24
-
-
-def _hits(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, code, value) for each piece of personal data in a whole file's text."""
+def find_personal_data(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, code, matched text) for each piece of personal data in `text`."""
     if "@" in text:
         for match in _EMAIL.finditer(text):
             yield match.start(), "QP301", match.group()
@@ -100,11 +88,11 @@ def _hits(text: str) -> Iterator[tuple[int, str, str]]:
 @plan_check
 def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
     starts: list[tuple[int, int]] | None = None
-    for offset, code, value in sorted(_hits(ctx.doc.text)):
+    for offset, code, value in sorted(find_personal_data(ctx.doc.text)):
         if starts is None:
             starts = sorted(ctx.doc.value_position(path) for path, _ in _strings(ctx.doc.data))
-        line = ctx.doc.text.count("\n", 0, offset) + 1
-        column = offset - (ctx.doc.text.rfind("\n", 0, offset) + 1) + 1
+        # The finding points at the scalar that holds the match: the last one starting before it.
+        line, column = line_col(ctx.doc.text, offset)
         index = bisect.bisect_right(starts, (line, column)) - 1
         line, column = starts[index] if index >= 0 else (line, column)
         yield finding(ctx.doc.file, line, column, code, value=value)

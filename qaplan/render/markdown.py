@@ -19,11 +19,9 @@ def _bold(value: Cell) -> Cell:
 
 def render(view: View, color: bool) -> str:
     parts = [f"## {view.title}", ""]
-    if not any(section.rows for section in view.sections):
+    if not view.shown:
         parts += [view.empty, ""]
-    for section in view.sections:
-        if not section.rows:
-            continue
+    for section in view.shown:
         if section.heading:
             parts += [f"### {section.heading}", ""]
         columns = section.columns_for("markdown")

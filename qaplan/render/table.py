@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 import os
 import shutil
 
@@ -29,11 +30,9 @@ def render(view: View, color: bool) -> str:
 
 def _plain(view: View) -> str:
     parts = [view.title, "=" * len(view.title), ""]
-    if not any(section.rows for section in view.sections):
+    if not view.shown:
         parts += [view.empty, ""]
-    for section in view.sections:
-        if not section.rows:
-            continue
+    for section in view.shown:
         if section.heading:
             parts += [section.heading, "-" * len(section.heading)]
         columns = section.columns_for("table")
@@ -50,7 +49,7 @@ def _plain(view: View) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _simple(headers: list[str], rows: list[list[str]], aligns: list[str]) -> str:
+def _simple(headers: list[str], rows: list[list[str]], aligns: Sequence[str]) -> str:
     """tabulate's "simple" layout for one-line cells, without its per-cell type inference
     (which costs seconds on the tens of thousands of rows of a large repository)."""
     rows = [[cell.strip() for cell in row] for row in rows]
@@ -74,11 +73,9 @@ def _rich(view: View) -> str:
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
                       no_color=bool(os.environ.get("NO_COLOR")))
     console.print(Text(view.title, style="bold"))
-    if not any(section.rows for section in view.sections):
+    if not view.shown:
         console.print(Text(view.empty))
-    for section in view.sections:
-        if not section.rows:
-            continue
+    for section in view.shown:
         if section.heading:
             console.print()
             console.print(Text(section.heading, style="bold"))

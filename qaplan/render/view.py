@@ -51,3 +51,8 @@ class View:
     csv_heading: str | None = None
     empty: str = "Nothing to report."
     summary_style: Style = None  # how the summary line stands out on a terminal
+
+    @property
+    def shown(self) -> list[Section]:
+        """The sections that have rows: what a table or Markdown renderer draws."""
+        return [section for section in self.sections if section.rows]
