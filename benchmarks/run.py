@@ -79,6 +79,13 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [1000, 10000] if args.large else [1000]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.runs} runs")
+    # pip compiles bytecode at install; an editable install under PYTHONDONTWRITEBYTECODE
+    # would otherwise compile qaplan's modules from source on every timed run.
+    import compileall
+
+    import qaplan
+
+    compileall.compile_dir(Path(qaplan.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory(prefix="qaplan-bench-") as tmp:
         base = Path(tmp)
         small = base / "one"

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,128 +15,41 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-SCHEMA_V1 = "qaplan/v1"
-MIN_YEAR, MAX_YEAR = 1900, 2200
-LANGUAGES = ("sv", "nb", "nn", "en", "da", "fi")
+from qaplan.values import (  # noqa: F401  (re-exported: the model's public names)
+    _YEAR,
+    CODE_PATTERN,
+    LANGUAGES,
+    MAX_YEAR,
+    MIN_YEAR,
+    OWNER_KEY_PATTERN,
+    SCHEMA_V1,
+    SLUG_PATTERN,
+    STATES,
+    TERM_PATTERN,
+    Due,
+    State,
+    derived_id,
+    parse_due,
+    parse_year,
+)
+
 Language = Literal["sv", "nb", "nn", "en", "da", "fi"]
 
 
-class State(StrEnum):
-    """The state of an activity in one year's follow-up."""
-
-    PLANNED = "planned"
-    ONGOING = "ongoing"
-    DONE = "done"
-    DELAYED = "delayed"
-    CANCELLED = "cancelled"
-
-    @property
-    def finished(self) -> bool:
-        return self in (State.DONE, State.CANCELLED)
-
-
-STATES = tuple(state.value for state in State)
-
-_TERM = re.compile(r"(?i)(VT|HT|V|H) ?(\d{2}|\d{4})\Z")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_YEAR = re.compile(r"\d{4}\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    """A start or end as written: a year, a term (VT/HT/V/H) or a date, resolved to calendar dates."""
-
-    text: str
-    year: int
-    spring: bool | None = None  # True for VT/V, False for HT/H, None when not a term
-    day: date | None = None
-
-    @classmethod
-    def parse(cls, value: Any) -> Due:
-        """Parse `2024`, `"2024"`, `VT24`, `HT2024`, `V2024`, `H2024` or `2024-06-30`."""
-        if isinstance(value, bool):
-            raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
-        if isinstance(value, date):
-            return cls(value.isoformat(), value.year, day=value)
-        if isinstance(value, int):
-            return cls(str(value), _check_year(value))
-        if not isinstance(value, str):
-            raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
-        text = value.strip()
-        if _YEAR.match(text):
-            return cls(value, _check_year(int(text)))
-        term = _TERM.match(text)
-        if term:
-            digits = term.group(2)
-            year = int(digits) + 2000 if len(digits) == 2 else int(digits)
-            return cls(value, _check_year(year), spring=term.group(1).upper().startswith("V"))
-        if _DATE.match(text):
-            try:
-                day = date.fromisoformat(text)
-            except ValueError as exc:
-                raise ValueError(f"not a calendar date ({exc})") from None
-            return cls(value, _check_year(day.year), day=day)
-        raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
-
-    @property
-    def due_date(self) -> date:
-        """The last day this value stands for: 31 Dec of a year, 30 Jun for VT, 31 Dec for HT."""
-        if self.day is not None:
-            return self.day
-        if self.spring:
-            return date(self.year, 6, 30)
-        return date(self.year, 12, 31)
-
-    @property
-    def start_date(self) -> date:
-        """The first day this value stands for: 1 Jan of a year or VT, 1 Jul for HT."""
-        if self.day is not None:
-            return self.day
-        if self.spring is False:
-            return date(self.year, 7, 1)
-        return date(self.year, 1, 1)
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __lt__(self, other: Due) -> bool:
-        return (self.due_date, self.text) < (other.due_date, other.text)
-
-
-def _check_year(year: int) -> int:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
-    return year
-
-
-@lru_cache(maxsize=4096)
-def _parse_due_cached(value: int | str) -> Due:
-    return Due.parse(value)
-
-
 def _validate_due(value: Any) -> Due:
-    if isinstance(value, Due):
-        return value
     try:
-        if type(value) is int or type(value) is str:
-            return _parse_due_cached(value)
-        return Due.parse(value)
+        return parse_due(value)
     except ValueError as exc:
         raise PydanticCustomError("due_form", "{detail}", {"detail": str(exc)}) from None
 
 
 def _validate_year(value: Any) -> int:
-    if isinstance(value, str) and _YEAR.match(value.strip()):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("year", "a status key must be a four-digit year such as 2024")
     try:
-        return _check_year(value)
+        return parse_year(value)
     except ValueError as exc:
         raise PydanticCustomError("year", "{detail}", {"detail": str(exc)}) from None
 
 
-_TERM_PATTERN = r"^([VvHh][Tt]? ?([0-9]{2}|[0-9]{4})|[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
 DueField = Annotated[
     Due,
     PlainValidator(_validate_due),
@@ -150,7 +58,7 @@ DueField = Annotated[
         {
             "anyOf": [
                 {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                {"type": "string", "pattern": _TERM_PATTERN},
+                {"type": "string", "pattern": TERM_PATTERN},
             ],
             "examples": [2024, "VT2024", "HT24", "2024-06-30"],
         }
@@ -163,9 +71,9 @@ Year = Annotated[
 ]
 Slug = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200),
+    Field(pattern=SLUG_PATTERN, max_length=200),
 ]
-OwnerKey = Annotated[str, Field(pattern=r"^[^\s,]+$", max_length=100)]
+OwnerKey = Annotated[str, Field(pattern=OWNER_KEY_PATTERN, max_length=100)]
 
 
 def _none_is_empty(empty: type) -> BeforeValidator:
@@ -348,7 +256,7 @@ class Unit(_Strict):
 class IgnoreRule(_Strict):
     """Silence a finding code for files matching a path glob."""
 
-    code: Annotated[str, Field(pattern=r"^QP[0-9]{3}$")] = Field(
+    code: Annotated[str, Field(pattern=CODE_PATTERN)] = Field(
         description="The finding code to silence.", examples=["QP301"]
     )
     path: str = Field(
@@ -388,13 +296,12 @@ def assign_ids(plan: PlanFile) -> list[tuple[tuple[Any, ...], str, str]]:
 
     for ci, criterion in enumerate(plan.criteria):
         cpath = ("criteria", ci)
-        fill(criterion, cpath, f"C{ci + 1}", "criterion")
+        fill(criterion, cpath, derived_id(ci), "criterion")
         for gi, goal in enumerate(criterion.goals):
             gpath = cpath + ("goals", gi)
-            fill(goal, gpath, f"C{ci + 1}.G{gi + 1}", "goal")
+            fill(goal, gpath, derived_id(ci, gi), "goal")
             for ai, activity in enumerate(goal.activities):
-                fill(activity, gpath + ("activities", ai), f"C{ci + 1}.G{gi + 1}.A{ai + 1}",
-                     "activity")
+                fill(activity, gpath + ("activities", ai), derived_id(ci, gi, ai), "activity")
     return derived
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document, compose, decode, parse, read, read_raw
-from qaplan.model import SCHEMA_V1
 from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
+from qaplan.values import SCHEMA_V1
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,20 +39,43 @@ _CHUNK = 16
 
 @dataclass(slots=True)
 class ConfigResult:
-    """A qaplan.yaml: its validated content (None when invalid) and its findings."""
+    """A qaplan.yaml: its checked data (None when invalid) and its findings."""
 
     path: Path
     file: str
-    config: RepoConfig | None
+    data: dict[str, Any] | None
     findings: list[Finding]
     line_ignores: dict[int, frozenset[str] | None]
+    _model: RepoConfig | None = None
+
+    @property
+    def config(self) -> RepoConfig | None:
+        """The repository file as a model, built on first use (reports need it, checks do not)."""
+        if self._model is None and self.data is not None:
+            from qaplan.model import RepoConfig
+
+            self._model = RepoConfig.model_validate(self.data)
+        return self._model
 
     @property
     def fingerprint(self) -> str:
         """What a plan's findings depend on in this file."""
-        if self.config is None:
+        if self.data is None:
             return f"{self.path}:invalid"
-        return f"{self.path}:{self.config.model_dump_json()}"
+        import json
+
+        return f"{self.path}:{json.dumps(self.data, sort_keys=True, ensure_ascii=False)}"
+
+    def ignored_codes(self, file: str) -> list[str]:
+        """The codes its `ignore:` rules silence for `file`."""
+        rules = self.data.get("ignore") if self.data else None
+        if not rules:
+            return []
+        try:
+            rel = Path(os.path.relpath(Path(file).resolve(), self.path.parent)).as_posix()
+        except ValueError:
+            rel = file
+        return [rule["code"] for rule in rules if fnmatch.fnmatch(rel, rule.get("path", "*"))]
 
 
 @dataclass
@@ -87,11 +110,11 @@ class FileResult:
     @property
     def language(self) -> str:
         """The plan's language, else the repository's default, else English."""
-        plan = self.plan
-        if plan is not None and plan.plan.language:
-            return plan.plan.language
-        if self.config is not None and self.config.config is not None:
-            return self.config.config.language or "en"
+        language = self.data["plan"].get("language") if self.data is not None else None
+        if language:
+            return str(language)
+        if self.config is not None and self.config.data is not None:
+            return str(self.config.data.get("language") or "en")
         return "en"
 
     def to_cache(self) -> dict[str, Any]:
@@ -367,11 +390,9 @@ def _check_document(
             if problem is not None:
                 result.findings.append(problem)
             else:
-                plan = _validate_plan(doc, result, config.config if config else None, as_of)
-                if plan is not None:
+                if _validate_plan(doc, result, config.data if config else None, as_of):
                     result.data = doc.data
-                    result._plan = plan
-                    result.plan_id = plan.plan.id
+                    result.plan_id = doc.data["plan"]["id"]
     result.findings = _suppress(result)
     return result
 
@@ -413,47 +434,40 @@ def _classify(doc: Document) -> tuple[str | None, Finding | None]:
 
 
 def _validate_plan(
-    doc: Document, result: FileResult, config: RepoConfig | None, as_of: date
-) -> PlanFile | None:
-    """The validated plan, or None when it has schema errors (the other checks still run)."""
-    from pydantic import ValidationError
-
+    doc: Document, result: FileResult, config: dict[str, Any] | None, as_of: date
+) -> bool:
+    """True when the plan has the right shape; the other checks run either way."""
     from qaplan.checks import PlanContext, run_plan_checks
     from qaplan.checks.schema import schema_findings
-    from qaplan.model import PlanFile, assign_ids
+    from qaplan.shape import PLAN, problems
 
     config_file = result.config.file if result.config else None
-    try:
-        plan = PlanFile.model_validate(doc.data)
-    except ValidationError as exc:
-        errors = schema_findings(exc, doc, PlanFile)
-        result.findings.extend(errors)
-        repaired = _repaired_plan(doc, exc)
-        if repaired is not None:
-            assign_ids(repaired[0])
-            blocked = {(f.line, f.column) for f in errors} | repaired[1]
-            context = PlanContext(doc, repaired[0], config, config_file, as_of)
-            result.findings.extend(
-                f for f in run_plan_checks(context) if (f.line, f.column) not in blocked
-            )
-        return None
-    assign_ids(plan)
-    result.id_position = doc.value_position(("plan", "id"))
-    result.findings.extend(run_plan_checks(PlanContext(doc, plan, config, config_file, as_of)))
-    return plan
+    found = problems(PLAN, doc.data)
+    if not found:
+        result.id_position = doc.value_position(("plan", "id"))
+        result.findings.extend(run_plan_checks(PlanContext(doc, doc.data, config, config_file, as_of)))
+        return True
+    errors = schema_findings(found, doc, PLAN)
+    result.findings.extend(errors)
+    repaired = _repaired(doc, found)
+    if repaired is not None:
+        blocked = {(f.line, f.column) for f in errors} | repaired[1]
+        context = PlanContext(doc, repaired[0], config, config_file, as_of)
+        result.findings.extend(
+            f for f in run_plan_checks(context) if (f.line, f.column) not in blocked
+        )
+    return False
 
 
-def _repaired_plan(doc: Document, exc: Any) -> tuple[PlanFile, set[tuple[int, int]]] | None:
-    """The plan with its invalid nodes repaired, and the positions the repair touched."""
-    from pydantic import ValidationError
-
+def _repaired(doc: Document, found: list[Any]) -> tuple[dict[str, Any], set[tuple[int, int]]] | None:
+    """The plan's data with its invalid nodes repaired, and the positions the repair touched."""
     from qaplan.checks.schema import repair
-    from qaplan.model import PlanFile
+    from qaplan.shape import PLAN, problems
 
     data = doc.data
     touched_positions: set[tuple[int, int]] = set()
     for _ in range(3):
-        fixed = repair(data, exc)
+        fixed = repair(data, found)
         if fixed is None:
             return None
         data, touched = fixed
@@ -461,10 +475,9 @@ def _repaired_plan(doc: Document, exc: Any) -> tuple[PlanFile, set[tuple[int, in
             for target in (path, path[:-1]):
                 touched_positions.add(doc.value_position(target))
                 touched_positions.add(doc.key_position(target))
-        try:
-            return PlanFile.model_validate(data), touched_positions
-        except ValidationError as again:
-            exc = again
+        found = problems(PLAN, data)
+        if not found:
+            return data, touched_positions
     return None
 
 
@@ -500,11 +513,9 @@ def config_from_blob(raw: bytes, path: Path, display: str) -> ConfigResult:
 
 
 def _config_result(doc: Document, path: Path) -> ConfigResult:
-    from pydantic import ValidationError
-
     from qaplan.checks.config import config_checks
     from qaplan.checks.schema import schema_findings
-    from qaplan.model import RepoConfig
+    from qaplan.shape import CONFIG, problems
 
     findings = list(doc.findings)
     config = None
@@ -513,11 +524,11 @@ def _config_result(doc: Document, path: Path) -> ConfigResult:
             findings.append(finding(doc.file, 1, 1, "QP100",
                                     detail="qaplan.yaml must be a mapping with 'schema: qaplan/v1'"))
         else:
-            try:
-                config = RepoConfig.model_validate(doc.data)
-            except ValidationError as exc:
-                findings.extend(schema_findings(exc, doc, RepoConfig))
+            found = problems(CONFIG, doc.data)
+            if found:
+                findings.extend(schema_findings(found, doc, CONFIG))
             else:
+                config = doc.data
                 findings.extend(config_checks(doc, config))
     return ConfigResult(path, doc.file, config, findings, _line_ignores(doc.text))
 
@@ -540,14 +551,7 @@ def _suppress(result: FileResult) -> list[Finding]:
     """The findings not silenced by the repository file's rules or a comment on their line."""
     if not result.findings:
         return result.findings
-    rules: list[str] = []
-    config = result.config
-    if config is not None and config.config is not None and config.config.ignore:
-        try:
-            rel = Path(os.path.relpath(Path(result.file).resolve(), config.path.parent)).as_posix()
-        except ValueError:
-            rel = result.file
-        rules = [rule.code for rule in config.config.ignore if fnmatch.fnmatch(rel, rule.path)]
+    rules = result.config.ignored_codes(result.file) if result.config is not None else []
     kept = [item for item in result.findings if item.code not in rules]
     return _suppress_lines(kept, result.line_ignores)
 

@@ -1,4 +1,8 @@
-"""Validate checks: one module per family, each registering small functions over a plan."""
+"""Validate checks: one module per family, each registering small functions over a plan.
+
+The checks read the plan's plain data, after its shape is checked (`qaplan.shape`), so
+validation never needs the pydantic models.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,22 @@ from typing import Any
 
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document
-from qaplan.model import PlanFile, RepoConfig
+from qaplan.values import Due, derived_id, parse_due, parse_year
+
+Path = tuple[Any, ...]
 
 
 @dataclass(slots=True)
 class PlanContext:
-    """What a check sees: the parsed document, the validated plan and its repository file."""
+    """What a check sees: the parsed document, the plan's checked data and its repository file."""
 
     doc: Document
-    plan: PlanFile
-    config: RepoConfig | None
+    data: dict[str, Any]  # the plan, shaped as `qaplan.shape.PLAN` (or repaired to be)
+    config: dict[str, Any] | None  # qaplan.yaml, shaped as `qaplan.shape.CONFIG`
     config_file: str | None
     as_of: date
 
-    def at(self, path: tuple[Any, ...], code: str, *, on_key: bool = False, **fields: Any) -> Finding:
+    def at(self, path: Path, code: str, *, on_key: bool = False, **fields: Any) -> Finding:
         """A finding at the value (or the key) that `path` leads to."""
         if on_key:
             line, col = self.doc.key_position(path)
@@ -31,8 +37,8 @@ class PlanContext:
         return finding(self.doc.file, line, col, code, **fields)
 
     def declared_owners(self) -> set[str]:
-        shared = set(self.config.owners) if self.config else set()
-        return shared | set(self.plan.owners)
+        shared = set(self.config.get("owners") or ()) if self.config else set()
+        return shared | set(self.data.get("owners") or ())
 
 
 Check = Callable[[PlanContext], Iterator[Finding]]
@@ -55,9 +61,48 @@ def run_plan_checks(ctx: PlanContext) -> list[Finding]:
     return found
 
 
-def activity_paths(plan: PlanFile) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """(path, activity) for every activity, with the path as the loader records it."""
-    for ci, criterion in enumerate(plan.criteria):
-        for gi, goal in enumerate(criterion.goals):
-            for ai, activity in enumerate(goal.activities):
+@dataclass(slots=True)
+class Row:
+    """A criterion, goal or activity as the checks see it: where it is and its id."""
+
+    path: Path
+    level: str  # "criterion", "goal", "activity"
+    id: str
+    derived: bool  # the id comes from the row's position, not from the file
+    data: dict[str, Any]
+
+
+def rows(data: dict[str, Any]) -> Iterator[Row]:
+    """Every criterion, goal and activity in file order, with the path the loader records."""
+    for ci, criterion in enumerate(data.get("criteria") or ()):
+        cpath: Path = ("criteria", ci)
+        yield _row(cpath, "criterion", criterion, derived_id(ci))
+        for gi, goal in enumerate(criterion.get("goals") or ()):
+            gpath = cpath + ("goals", gi)
+            yield _row(gpath, "goal", goal, derived_id(ci, gi))
+            for ai, activity in enumerate(goal.get("activities") or ()):
+                yield _row(gpath + ("activities", ai), "activity", activity, derived_id(ci, gi, ai))
+
+
+def _row(path: Path, level: str, data: dict[str, Any], derived: str) -> Row:
+    written = data.get("id")
+    return Row(path, level, derived if written is None else written, written is None, data)
+
+
+def activities(data: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(path, activity) for every activity."""
+    for ci, criterion in enumerate(data.get("criteria") or ()):
+        for gi, goal in enumerate(criterion.get("goals") or ()):
+            for ai, activity in enumerate(goal.get("activities") or ()):
                 yield ("criteria", ci, "goals", gi, "activities", ai), activity
+
+
+def due(value: Any) -> Due | None:
+    """A checked start or end as a Due (None when not given)."""
+    return None if value is None else parse_due(value)
+
+
+def follow_ups(activity: dict[str, Any]) -> Iterator[tuple[Any, int, dict[str, Any]]]:
+    """(key as written, year, follow-up) for each year of an activity's status."""
+    for key, follow_up in (activity.get("status") or {}).items():
+        yield key, parse_year(key), follow_up

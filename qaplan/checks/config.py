@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document
-from qaplan.model import RepoConfig
 
 
-def config_checks(doc: Document, config: RepoConfig) -> list[Finding]:
-    """Every unit's parent exists and no chain of parents loops."""
+def config_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
+    """Every unit's parent exists and no chain of parents loops (`config`: checked data)."""
     found: list[Finding] = []
-    for key, unit in config.units.items():
-        if unit.parent is not None and unit.parent not in config.units:
+    units: dict[str, Any] = config.get("units") or {}
+    parents: dict[str, str | None] = {key: unit.get("parent") for key, unit in units.items()}
+    for key, parent in parents.items():
+        if parent is not None and parent not in parents:
             line, col = doc.value_position(("units", key, "parent"))
             found.append(finding(doc.file, line, col, "QP111",
-                                 detail=f"unit '{key}' has parent '{unit.parent}', which is not a unit"))
+                                 detail=f"unit '{key}' has parent '{parent}', which is not a unit"))
     in_cycles: set[str] = set()
-    for key in config.units:
+    for key in parents:
         if key in in_cycles:
             continue
         seen = [key]
-        parent = config.units[key].parent
-        while parent is not None and parent in config.units:
+        parent = parents[key]
+        while parent is not None and parent in parents:
             if parent == key:
                 in_cycles.update(seen)
                 line, col = doc.value_position(("units", key, "parent"))
@@ -31,5 +34,5 @@ def config_checks(doc: Document, config: RepoConfig) -> list[Finding]:
             if parent in seen:
                 break
             seen.append(parent)
-            parent = config.units[parent].parent
+            parent = parents[parent]
     return found

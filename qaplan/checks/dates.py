@@ -3,60 +3,71 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from qaplan.checks import PlanContext, activity_paths, plan_check
+from qaplan.checks import PlanContext, activities, due, follow_ups, plan_check
 from qaplan.findings import Finding
+from qaplan.values import parse_year
+
+
+def _period(ctx: PlanContext) -> tuple[int, int] | None:
+    period: dict[str, Any] | None = ctx.data["plan"].get("period")
+    if period is None:
+        return None
+    return parse_year(period["start"]), parse_year(period["end"])
 
 
 @plan_check
 def end_after_start(ctx: PlanContext) -> Iterator[Finding]:
-    for path, activity in activity_paths(ctx.plan):
-        if activity.start is None or activity.end is None:
-            continue
-        if activity.end.due_date < activity.start.start_date:
-            yield ctx.at(path + ("end",), "QP103", end=activity.end, start=activity.start)
+    for path, activity in activities(ctx.data):
+        start, end = due(activity.get("start")), due(activity.get("end"))
+        if start is not None and end is not None and end.due_date < start.start_date:
+            yield ctx.at(path + ("end",), "QP103", end=end, start=start)
 
 
 @plan_check
 def period_in_order(ctx: PlanContext) -> Iterator[Finding]:
-    period = ctx.plan.plan.period
-    if period is not None and period.end < period.start:
-        yield ctx.at(("plan", "period", "end"), "QP103", end=period.end, start=period.start)
+    period = _period(ctx)
+    if period is not None and period[1] < period[0]:
+        yield ctx.at(("plan", "period", "end"), "QP103", end=period[1], start=period[0])
 
 
 @plan_check
 def due_date_present(ctx: PlanContext) -> Iterator[Finding]:
-    for path, activity in activity_paths(ctx.plan):
-        if activity.end is None:
+    for path, activity in activities(ctx.data):
+        if activity.get("end") is None:
             yield ctx.at(path, "QP202")
 
 
 @plan_check
 def follow_up_years(ctx: PlanContext) -> Iterator[Finding]:
     as_of_year = ctx.as_of.year
-    for path, activity in activity_paths(ctx.plan):
-        first = activity.start.start_date.year if activity.start else None
-        last = activity.end.due_date.year if activity.end else None
-        for year, follow_up in activity.status.items():
-            year_path = path + ("status", year)
+    for path, activity in activities(ctx.data):
+        start, end = due(activity.get("start")), due(activity.get("end"))
+        first = start.start_date.year if start else None
+        last = end.due_date.year if end else None
+        for key, year, follow_up in follow_ups(activity):
+            year_path = path + ("status", key)
             if year > as_of_year:
                 yield ctx.at(year_path, "QP107", on_key=True, year=year, as_of_year=as_of_year)
             elif (first is not None and year < first) or (last is not None and year > last):
                 yield ctx.at(year_path, "QP203", on_key=True, year=year,
-                             start=activity.start or "…", end=activity.end or "…")
-            if follow_up.state is None:
+                             start=start or "…", end=end or "…")
+            if follow_up.get("state") is None:
                 yield ctx.at(year_path, "QP201", on_key=True, year=year)
 
 
 @plan_check
 def inside_plan_period(ctx: PlanContext) -> Iterator[Finding]:
-    period = ctx.plan.plan.period
+    period = _period(ctx)
     if period is None:
         return
-    for path, activity in activity_paths(ctx.plan):
-        if activity.start is not None and activity.start.start_date.year < period.start:
-            yield ctx.at(path + ("start",), "QP204", edge="start", value=activity.start,
-                         period_start=period.start, period_end=period.end)
-        if activity.end is not None and activity.end.due_date.year > period.end:
-            yield ctx.at(path + ("end",), "QP204", edge="end", value=activity.end,
-                         period_start=period.start, period_end=period.end)
+    period_start, period_end = period
+    for path, activity in activities(ctx.data):
+        start, end = due(activity.get("start")), due(activity.get("end"))
+        if start is not None and start.start_date.year < period_start:
+            yield ctx.at(path + ("start",), "QP204", edge="start", value=start,
+                         period_start=period_start, period_end=period_end)
+        if end is not None and end.due_date.year > period_end:
+            yield ctx.at(path + ("end",), "QP204", edge="end", value=end,
+                         period_start=period_start, period_end=period_end)

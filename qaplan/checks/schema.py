@@ -1,15 +1,13 @@
-"""Schema errors: pydantic's ValidationError mapped back to the YAML node each is about."""
+"""Schema errors: the shape check's problems (`qaplan.shape`) mapped back to the YAML node each is about."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document
-from qaplan.model import STATES
+from qaplan.shape import Problem, Record
+from qaplan.values import STATES
 
 _KINDS = {
     "string_type": "expected text",
@@ -40,33 +38,11 @@ def _describe(value: Any) -> str:
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
-def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
-    seen = seen if seen is not None else set()
-    if model in seen:
-        return set()
-    seen.add(model)
-    names: set[str] = set()
-    for name, info in model.model_fields.items():
-        names.add(info.alias or name)
-        for sub in _models_in(info.annotation):
-            names |= _field_names(sub, seen)
-    return names
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    found: list[type[BaseModel]] = []
-    for arg in getattr(annotation, "__args__", ()):
-        found.extend(_models_in(arg))
-    return found
-
-
-def schema_findings(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Finding]:
-    """One finding per pydantic error, placed at the node the error is about."""
-    known = _field_names(model)
+def schema_findings(problems: list[Problem], doc: Document, shape: Record) -> list[Finding]:
+    """One finding per problem, placed at the node the problem is about."""
+    known = shape.keys()
     found: list[Finding] = []
-    for error in exc.errors(include_url=False):
+    for error in problems:
         loc = tuple(error["loc"])
         kind = error["type"]
         field = next((str(part) for part in reversed(loc) if isinstance(part, str)
@@ -76,6 +52,8 @@ def schema_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             detail = f"{_describe(loc[-2])} is not a valid key here: {error['msg']}"
             found.append(finding(doc.file, line, col, "QP100", detail=detail))
         elif kind == "extra_forbidden":
+            import difflib
+
             line, col = doc.key_position(loc)
             close = difflib.get_close_matches(str(loc[-1]), sorted(known), n=1, cutoff=0.75)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -123,7 +101,7 @@ _ROW_LISTS = frozenset({"criteria", "goals", "activities"})
 _PLACEHOLDERS: dict[str, Any] = {"title": "", "name": "", "id": "_", "plan": {"id": "_", "title": ""}}
 
 
-def repair(data: Any, exc: ValidationError) -> tuple[Any, list[tuple[Any, ...]]] | None:
+def repair(data: Any, problems: list[Problem]) -> tuple[Any, list[tuple[Any, ...]]] | None:
     """A copy of `data` with each invalid node removed or replaced, so the other checks can run.
 
     Returns the repaired data and the paths it touched, or None when a node cannot be
@@ -133,7 +111,7 @@ def repair(data: Any, exc: ValidationError) -> tuple[Any, list[tuple[Any, ...]]]
 
     fixed = copy.deepcopy(data)
     touched: list[tuple[Any, ...]] = []
-    for error in exc.errors(include_url=False):
+    for error in problems:
         loc = tuple(error["loc"])
         if loc and loc[-1] == "[key]":
             loc = loc[:-1]

@@ -6,8 +6,6 @@ import json
 from collections.abc import Callable
 
 from qaplan.findings import Finding
-from qaplan.render.gitlab import as_gitlab
-from qaplan.render.sarif import as_sarif
 
 
 def _summary(findings: list[Finding], files: int) -> tuple[int, int]:
@@ -57,6 +55,18 @@ def as_github(findings: list[Finding], files: int) -> str:
             f"title={_escape_property(f.code)}::{_escape_data(f.code + ' ' + f.message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_gitlab(findings: list[Finding], files: int) -> str:
+    from qaplan.render import gitlab  # imported only for this format
+
+    return gitlab.as_gitlab(findings, files)
+
+
+def as_sarif(findings: list[Finding], files: int) -> str:
+    from qaplan.render import sarif  # imported only for this format
+
+    return sarif.as_sarif(findings, files)
 
 
 FORMATS: dict[str, Callable[[list[Finding], int], str]] = {

@@ -1,0 +1,145 @@
+"""The plan format's values without pydantic: the schema name, Due, State and their patterns.
+
+Both the fast shape check (`qaplan.shape`) and the pydantic models (`qaplan.model`) use
+these, so a year, a term or a state is read by one piece of code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+SCHEMA_V1 = "qaplan/v1"
+MIN_YEAR, MAX_YEAR = 1900, 2200
+LANGUAGES = ("sv", "nb", "nn", "en", "da", "fi")
+
+
+class State(StrEnum):
+    """The state of an activity in one year's follow-up."""
+
+    PLANNED = "planned"
+    ONGOING = "ongoing"
+    DONE = "done"
+    DELAYED = "delayed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (State.DONE, State.CANCELLED)
+
+
+STATES = tuple(state.value for state in State)
+
+_TERM = re.compile(r"(?i)(VT|HT|V|H) ?(\d{2}|\d{4})\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_YEAR = re.compile(r"\d{4}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A start or end as written: a year, a term (VT/HT/V/H) or a date, resolved to calendar dates."""
+
+    text: str
+    year: int
+    spring: bool | None = None  # True for VT/V, False for HT/H, None when not a term
+    day: date | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> Due:
+        """Parse `2024`, `"2024"`, `VT24`, `HT2024`, `V2024`, `H2024` or `2024-06-30`."""
+        if isinstance(value, bool):
+            raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
+        if isinstance(value, date):
+            return cls(value.isoformat(), value.year, day=value)
+        if isinstance(value, int):
+            return cls(str(value), _check_year(value))
+        if not isinstance(value, str):
+            raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
+        text = value.strip()
+        if _YEAR.match(text):
+            return cls(value, _check_year(int(text)))
+        term = _TERM.match(text)
+        if term:
+            digits = term.group(2)
+            year = int(digits) + 2000 if len(digits) == 2 else int(digits)
+            return cls(value, _check_year(year), spring=term.group(1).upper().startswith("V"))
+        if _DATE.match(text):
+            try:
+                day = date.fromisoformat(text)
+            except ValueError as exc:
+                raise ValueError(f"not a calendar date ({exc})") from None
+            return cls(value, _check_year(day.year), day=day)
+        raise ValueError("expected a year, a term such as VT2024, or a date such as 2024-06-30")
+
+    @property
+    def due_date(self) -> date:
+        """The last day this value stands for: 31 Dec of a year, 30 Jun for VT, 31 Dec for HT."""
+        if self.day is not None:
+            return self.day
+        if self.spring:
+            return date(self.year, 6, 30)
+        return date(self.year, 12, 31)
+
+    @property
+    def start_date(self) -> date:
+        """The first day this value stands for: 1 Jan of a year or VT, 1 Jul for HT."""
+        if self.day is not None:
+            return self.day
+        if self.spring is False:
+            return date(self.year, 7, 1)
+        return date(self.year, 1, 1)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __lt__(self, other: Due) -> bool:
+        return (self.due_date, self.text) < (other.due_date, other.text)
+
+
+def _check_year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return year
+
+
+@lru_cache(maxsize=4096)
+def _parse_due_cached(value: int | str) -> Due:
+    return Due.parse(value)
+
+
+def parse_due(value: Any) -> Due:
+    """`Due.parse`, remembered for the few thousand distinct forms a repository uses."""
+    if isinstance(value, Due):
+        return value
+    if type(value) is int or type(value) is str:
+        return _parse_due_cached(value)
+    return Due.parse(value)
+
+
+def parse_year(value: Any) -> int:
+    """A follow-up key or period year: an integer, or text of four digits, within range."""
+    if isinstance(value, str) and _YEAR.match(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("a status key must be a four-digit year such as 2024")
+    return _check_year(value)
+
+
+SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+OWNER_KEY_PATTERN = r"^[^\s,]+$"
+CODE_PATTERN = r"^QP[0-9]{3}$"
+TERM_PATTERN = r"^([VvHh][Tt]? ?([0-9]{2}|[0-9]{4})|[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+
+
+def derived_id(criterion: int, goal: int | None = None, activity: int | None = None) -> str:
+    """The id a row without one gets from its position: C1, C1.G2, C1.G2.A3 (0-based in)."""
+    text = f"C{criterion + 1}"
+    if goal is not None:
+        text += f".G{goal + 1}"
+        if activity is not None:
+            text += f".A{activity + 1}"
+    return text
