@@ -17,7 +17,7 @@ from qaplan.fsutil import write_atomic
 from qaplan.repo import git_root
 
 DIRECTORY = ".qaplan_cache"
-_FORMAT = "1"
+_FORMAT = "2"  # 2: the data on its own line, parsed only when a report needs it
 
 
 def cache_root(start: Path) -> Path:
@@ -54,17 +54,24 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        """The entry's fields and its data as JSON text (parsed only by those who need it)."""
         try:
             with open(self._path(key), "rb") as handle:
-                entry = json.loads(handle.read())
+                raw = handle.read()
+            head, _, data = raw.partition(b"\n")
+            entry = json.loads(head)
         except (OSError, ValueError):
             return None
-        return entry if isinstance(entry, dict) and entry.get("key") == key else None
+        if not isinstance(entry, dict) or entry.get("key") != key or not data:
+            return None
+        return entry, data
 
-    def put(self, key: str, entry: dict[str, Any]) -> None:
+    def put(self, key: str, entry: dict[str, Any], data: Any) -> None:
+        """Write an entry: one line of fields, then `data` as JSON on the rest of the file."""
         path = self._path(key)
-        text = json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
+        text = (json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
+                + "\n" + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         try:
             if path.parent not in self._made:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,7 @@ class ConfigResult:
     findings: list[Finding]
     line_ignores: dict[int, frozenset[str] | None]
     _model: RepoConfig | None = None
+    _fingerprint: str | None = None
 
     @property
     def config(self) -> RepoConfig | None:
@@ -59,12 +60,14 @@ class ConfigResult:
 
     @property
     def fingerprint(self) -> str:
-        """What a plan's findings depend on in this file."""
-        if self.data is None:
-            return f"{self.path}:invalid"
-        import json
+        """What a plan's findings depend on in this file (worked out once)."""
+        if self._fingerprint is None:
+            import json
 
-        return f"{self.path}:{json.dumps(self.data, sort_keys=True, ensure_ascii=False)}"
+            content = "invalid" if self.data is None else json.dumps(
+                self.data, sort_keys=True, ensure_ascii=False)
+            self._fingerprint = f"{self.path}:{content}"
+        return self._fingerprint
 
     def ignored_codes(self, file: str) -> list[str]:
         """The codes its `ignore:` rules silence for `file`."""
@@ -85,13 +88,27 @@ class FileResult:
     file: str
     kind: str  # "plan", "config", "skipped"
     findings: list[Finding] = field(default_factory=list)
-    data: Any = None  # the plan's data, when it has no schema errors
     config: ConfigResult | None = None
     note: str | None = None
     line_ignores: dict[int, frozenset[str] | None] = field(default_factory=dict)
     id_position: tuple[int, int] = (1, 1)
     plan_id: str | None = None
     _plan: PlanFile | None = field(default=None, repr=False, compare=False)
+    _data: Any = field(default=None, repr=False)
+    _data_json: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> Any:
+        """The plan's data when it has no schema errors (from the cache: parsed on first use)."""
+        if self._data_json is not None:
+            import json
+
+            self._data, self._data_json = json.loads(self._data_json), None
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._data_json = value, None
 
     @property
     def plan(self) -> PlanFile | None:
@@ -118,10 +135,10 @@ class FileResult:
         return "en"
 
     def to_cache(self) -> dict[str, Any]:
+        """Every field but the data, which the cache keeps apart (`Cache.put`)."""
         return {
             "kind": self.kind,
             "findings": [[f.line, f.column, f.severity, f.code, f.message] for f in self.findings],
-            "data": self.data,
             "note": self.note,
             "line_ignores": [[line, None if codes is None else sorted(codes)]
                              for line, codes in self.line_ignores.items()],
@@ -130,12 +147,14 @@ class FileResult:
         }
 
     @classmethod
-    def from_cache(cls, file: str, entry: dict[str, Any], config: ConfigResult | None) -> FileResult:
+    def from_cache(
+        cls, file: str, entry: dict[str, Any], data_json: bytes, config: ConfigResult | None
+    ) -> FileResult:
         return cls(
             file,
             entry["kind"],
             [Finding(file, line, col, sev, code, msg) for line, col, sev, code, msg in entry["findings"]],
-            data=entry["data"],
+            _data_json=data_json,
             config=config,
             note=entry["note"],
             line_ignores={line: None if codes is None else frozenset(codes)
@@ -211,7 +230,7 @@ def check_paths(
         from qaplan.cache import Cache, cache_root
 
         cache = Cache(cache_root(Path.cwd()))
-    files = _check_all(work, as_of, cache, jobs, progress)
+    files = _check_all(work, as_of, cache, jobs, progress, keep_plans)
     if not keep_plans:
         for result in files:
             result.data = result._plan = None
@@ -227,9 +246,12 @@ def check_paths(
 
 def _check_all(
     work: list[tuple[Candidate, ConfigResult | None]], as_of: date, cache: Cache | None,
-    jobs: int | None, progress: Progress | None = None,
+    jobs: int | None, progress: Progress | None = None, keep_plans: bool = True,
 ) -> list[FileResult]:
-    """Each file's result: from the cache, else checked here or in a pool of processes."""
+    """Each file's result: from the cache, else checked here or in a pool of processes.
+
+    A cached plan's data is parsed only with keep_plans (a report needs it; validate does not).
+    """
     results: list[FileResult] = []
     todo: list[_Todo] = []
     for candidate, config in work:
@@ -240,7 +262,10 @@ def _check_all(
             entry = cache.get(key) if key else None
             if entry is not None:
                 try:
-                    results.append(FileResult.from_cache(candidate.display, entry, config))
+                    result = FileResult.from_cache(candidate.display, *entry, config)
+                    if keep_plans:
+                        result.data  # noqa: B018  (parsed now: a damaged entry is checked again)
+                    results.append(result)
                     continue
                 except (KeyError, TypeError, ValueError):
                     pass  # an entry of another shape: check the file again
@@ -281,7 +306,7 @@ def _check_chunk(todo: list[_Todo], as_of: date, cache: Cache | None) -> list[Fi
     for candidate, config, key, raw in todo:
         result = check_file(candidate, config, as_of, raw)
         if cache is not None and key is not None:
-            cache.put(key, result.to_cache())
+            cache.put(key, result.to_cache(), result.data)
         results.append(result)
     return results
 

@@ -122,6 +122,17 @@ def parse_due(value: Any) -> Due:
 
 def parse_year(value: Any) -> int:
     """A follow-up key or period year: an integer, or text of four digits, within range."""
+    if type(value) is int or type(value) is str:
+        return _parse_year_cached(value)
+    return _parse_year(value)
+
+
+@lru_cache(maxsize=1024)
+def _parse_year_cached(value: int | str) -> int:
+    return _parse_year(value)
+
+
+def _parse_year(value: Any) -> int:
     if isinstance(value, str) and _YEAR.match(value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):

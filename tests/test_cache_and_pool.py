@@ -98,3 +98,23 @@ def test_a_worker_that_crashes_costs_only_its_file(
     crashed = [f for f in run.findings if f.code == "QP011"]
     assert [(f.file, f.message) for f in crashed] == [
         ("plans/p042.yaml", "cannot read the file: the YAML parser crashed on this file")]
+
+
+def test_reports_from_the_cache_match_a_fresh_run(repo: Path) -> None:
+    _many_plans(repo, 3)
+    args = ("overdue", "--format", "json", "--as-of", AS_OF, "plans")
+    fresh = run_cli(*args, "--no-cache").stdout
+    assert run_cli(*args).stdout == fresh  # fills the cache
+    assert run_cli(*args).stdout == fresh  # reads the plans' data back from it
+
+
+def test_an_entry_with_damaged_data_is_checked_again(repo: Path) -> None:
+    _many_plans(repo, 1)
+    args = ("overdue", "--format", "json", "--as-of", AS_OF, "plans")
+    fresh = run_cli(*args).stdout
+    for entry in (repo / ".qaplan_cache").rglob("*.json"):
+        head = entry.read_bytes().partition(b"\n")[0]
+        entry.write_bytes(head + b"\n{\"plan\": [trunc")
+    again = run_cli(*args)
+    assert again.exit_code == 0
+    assert again.stdout == fresh
