@@ -19,11 +19,11 @@ def config_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
             found.append(finding(doc.file, line, col, "QP111",
                                  detail=f"unit '{key}' has parent '{parent}', which is not a unit"))
     in_cycles: set[str] = set()
-    for key in parents:
+    for key, first_parent in parents.items():
         if key in in_cycles:
             continue
         seen = [key]
-        parent = parents[key]
+        parent = first_parent
         while parent is not None and parent in parents:
             if parent == key:
                 in_cycles.update(seen)
