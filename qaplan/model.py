@@ -82,7 +82,7 @@ def _none_is_empty(empty: type) -> BeforeValidator:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
 class Owner(_Strict):
@@ -219,7 +219,6 @@ class PlanFile(_Strict):
     model_config = ConfigDict(
         title="qaplan plan file (qaplan/v1)",
         extra="forbid",
-        populate_by_name=True,
     )
 
     schema_: Literal["qaplan/v1"] = Field(
@@ -267,8 +266,7 @@ class IgnoreRule(_Strict):
 class RepoConfig(_Strict):
     """The repository file qaplan.yaml: shared owners, defaults, the units tree."""
 
-    model_config = ConfigDict(title="qaplan repository file (qaplan.yaml)", extra="forbid",
-                              populate_by_name=True)
+    model_config = ConfigDict(title="qaplan repository file (qaplan.yaml)", extra="forbid")
 
     schema_: Literal["qaplan/v1"] = Field(alias="schema", description="The file format: qaplan/v1.")
     language: Language | None = Field(None, description="Default language of plans.")

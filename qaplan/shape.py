@@ -51,7 +51,8 @@ class Text(Kind):
 
     def __init__(self, pattern: str | None = None, max_length: int | None = None) -> None:
         self.pattern = pattern
-        self.regex = re.compile(pattern) if pattern else None
+        # `$` as pydantic's regex engine reads it: the end of the text, not before a final "\n".
+        self.regex = re.compile(pattern.removesuffix("$") + r"\Z") if pattern else None
         self.max_length = max_length
 
     def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:

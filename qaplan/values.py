@@ -141,7 +141,7 @@ def _parse_year(value: Any) -> int:
 
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-OWNER_KEY_PATTERN = r"^[^\s,]+$"
+OWNER_KEY_PATTERN = r"^[^\s,\x00-\x1f]+$"  # no space, comma or control character
 CODE_PATTERN = r"^QP[0-9]{3}$"
 TERM_PATTERN = r"^([VvHh][Tt]? ?([0-9]{2}|[0-9]{4})|[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
 

@@ -539,3 +539,25 @@ def test_schema_errors_do_not_hide_other_findings(repo: Path) -> None:
     assert code == 1
     assert [(line, c) for line, _, c, _ in rows] == [
         (17, "QP103"), (18, "QP106"), (19, "QP101"), (22, "QP108")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("id: C1\n", 'id: "C1\\n"\n'),  # a final line break is not part of an id
+        ("PD: {name", '"P\\x1fD": {name'),  # nor is a control character part of an owner key
+    ],
+)
+def test_ids_and_owner_keys_with_hidden_characters_are_errors(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    text = MINIMAL_PLAN.format(plan_id="p").replace(old, new, 1)
+    assert text != MINIMAL_PLAN.format(plan_id="p")
+    path = write(tmp_path / "plan.yaml", text)
+    result = run_cli("validate", "--no-cache", str(path))
+    assert result.exit_code == 1
+    assert "QP100" in result.stdout
+    # A report refuses the file with the same message instead of failing inside.
+    report = run_cli("status", "--no-cache", str(path))
+    assert report.exit_code == 2
+    assert "QP100" in report.stderr
