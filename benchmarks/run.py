@@ -66,6 +66,20 @@ def timed(command: list[str], cwd: Path, runs: int, env: dict[str, str] | None =
     return statistics.median(times)
 
 
+_PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def peak_mb(command: list[str], cwd: Path) -> float:
+    """The largest resident memory of `command` or any process it started, in MB."""
+    done = subprocess.run([PYTHON, "-c", _PEAK, *command], cwd=cwd, capture_output=True,
+                          text=True, check=True)
+    return int(done.stdout.strip()) / 1024
+
+
 def line(label: str, ours: float, floor: float, target: str, files: int | None = None) -> str:
     rate = f"{files / ours:8.0f} files/s" if files else " " * 15
     return (f"{label:<44} {ours:8.3f} s  floor {floor:8.3f} s  ratio {ours / floor:5.2f}  "
@@ -115,6 +129,11 @@ def main() -> None:
             print(line(f"validate {size} plans, warm cache", warm, floor, "0.1", size))
             warm = timed(QAPLAN + ["overdue", "plans", "--as-of", "2026-11-23"], repo, args.runs)
             print(line(f"overdue {size} plans, warm cache", warm, floor, "0.1", size))
+            peaks = [peak_mb(QAPLAN + [command, "plans", "--no-cache", "--as-of", "2026-11-23"], repo)
+                     for command in ("validate", "overdue")]
+            files_mb = sum(f.stat().st_size for f in (repo / "plans").rglob("*.yaml")) / 2**20
+            print(f"peak memory, {size} plans ({files_mb:.0f} MB of YAML): validate "
+                  f"{peaks[0]:.0f} MB, overdue {peaks[1]:.0f} MB")
         excel(base, args.runs)
 
 

@@ -99,7 +99,10 @@ class FileResult:
 
     @property
     def data(self) -> Any:
-        """The plan's data when it has no schema errors (from the cache: parsed on first use)."""
+        """The plan's data when it has no schema errors, until `plan` turns it into the model.
+
+        From the cache it is parsed on first use.
+        """
         if self._data_json is not None:
             import json
 
@@ -118,6 +121,7 @@ class FileResult:
 
             self._plan = PlanFile.model_validate(self.data)
             assign_ids(self._plan)
+            self._data = None  # one copy of the plan in memory, not two
         return self._plan
 
     @property
@@ -127,7 +131,10 @@ class FileResult:
     @property
     def language(self) -> str:
         """The plan's language, else the repository's default, else English."""
-        language = self.data["plan"].get("language") if self.data is not None else None
+        if self._plan is not None:
+            language = self._plan.plan.language
+        else:
+            language = self.data["plan"].get("language") if self.data is not None else None
         if language:
             return str(language)
         if self.config is not None and self.config.data is not None:
@@ -231,9 +238,6 @@ def check_paths(
 
         cache = Cache(cache_root(Path.cwd()))
     files = _check_all(work, as_of, cache, jobs, progress, keep_plans)
-    if not keep_plans:
-        for result in files:
-            result.data = result._plan = None
     notes = [r.note for r in files if r.note]
     for config in configs.loaded.values():
         files.append(FileResult(config.file, "config", _suppress_lines(config.findings,
@@ -279,10 +283,10 @@ def _check_all(
             progress(len(results), total)
 
     if workers > 1 and len(todo) >= POOL_THRESHOLD:
-        _check_in_pool(todo, as_of, cache, workers, advance)
+        _check_in_pool(todo, as_of, cache, workers, advance, keep_plans)
     else:
         for index in range(0, len(todo), _CHUNK):
-            advance(_check_chunk(todo[index:index + _CHUNK], as_of, cache))
+            advance(_check_chunk(todo[index:index + _CHUNK], as_of, cache, keep_plans))
     return results
 
 
@@ -300,28 +304,29 @@ def _cache_key(
     return cache.key(raw, candidate.display, str(candidate.explicit), fingerprint, str(as_of.year))
 
 
-def _check_chunk(todo: list[_Todo], as_of: date, cache: Cache | None) -> list[FileResult]:
-    """Check files one after another (in this process or in a pool worker)."""
+def _check_chunk(
+    todo: list[_Todo], as_of: date, cache: Cache | None, keep_data: bool
+) -> list[FileResult]:
+    """Check files one after another (in this process or in a pool worker).
+
+    Without keep_data (validate) a plan's data is dropped once cached, so that memory
+    holds findings, not the repository.
+    """
     results = []
     for candidate, config, key, raw in todo:
         result = check_file(candidate, config, as_of, raw)
         if cache is not None and key is not None:
             cache.put(key, result.to_cache(), result.data)
+        if not keep_data:
+            result.data = None
         results.append(result)
-    return results
-
-
-def _pool_chunk(todo: list[_Todo], as_of: date, cache: Cache | None) -> list[FileResult]:
-    """A worker's chunk; plain data travels back to the parent, never models."""
-    results = _check_chunk(todo, as_of, cache)
-    for result in results:
-        result._plan = None
     return results
 
 
 def _check_in_pool(
     todo: list[_Todo], as_of: date,
     cache: Cache | None, workers: int, advance: Callable[[list[FileResult]], None],
+    keep_data: bool = True,
 ) -> None:
     """Check files in worker processes; a worker that crashes costs only the file it was on."""
     import multiprocessing
@@ -334,7 +339,8 @@ def _check_in_pool(
     while pending:
         broken: list[list[_Todo]] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [(chunk, pool.submit(_pool_chunk, chunk, as_of, cache)) for chunk in pending]
+            futures = [(chunk, pool.submit(_check_chunk, chunk, as_of, cache, keep_data))
+                       for chunk in pending]
             for chunk, future in futures:
                 try:
                     advance(future.result())
