@@ -1,6 +1,6 @@
 """Measure qaplan against the floor of the same work, side by side in one run.
 
-    python benchmarks/run.py            # 1,000 plans (about 3 minutes on 2 cores)
+    python benchmarks/run.py            # 1,000 plans (about 4 minutes on 2 cores)
     python benchmarks/run.py --large    # 10,000 plans as well
 
 Each line prints the median wall time of qaplan, of the floor, and their ratio.
