@@ -96,6 +96,36 @@ def show(root: Path, commit: str, path: str) -> bytes:
     return done.stdout
 
 
+def show_many(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
+    """The contents of many `paths` at `commit`, read by one `git cat-file --batch`."""
+    batchable = [path for path in paths if "\n" not in path and "\r" not in path]
+    found: dict[str, bytes] = {}
+    if batchable:
+        request = "".join(f"{commit}:{path}\n" for path in batchable).encode("utf-8", "surrogateescape")
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request,
+                                  capture_output=True, env=env, check=False)
+        except FileNotFoundError:
+            raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
+        if done.returncode != 0:
+            raise QaplanError(
+                f"git cat-file --batch failed: {done.stderr.decode(errors='replace').strip()}")
+        out, at = done.stdout, 0
+        for path in batchable:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise QaplanError(f"git cat-file {commit}:{path}: {out[at:end].decode(errors='replace')}")
+            size = int(header[2])
+            found[path] = out[end + 1:end + 1 + size]
+            at = end + 1 + size + 1  # the content is followed by a line break
+    for path in paths:  # a name git's batch format cannot carry
+        if path not in found:
+            found[path] = show(root, commit, path)
+    return found
+
+
 def pathspecs(root: Path, paths: list[str]) -> list[str]:
     """The user's PATHS (relative to the current directory) as paths relative to the git root."""
     here = Path.cwd().resolve()
@@ -120,13 +150,14 @@ def plans_at(
     root: Path, commit: str, label: str, paths: list[str], as_of: date, skip_invalid: bool
 ) -> tuple[list[FileResult], list[str]]:
     """The valid plans under PATHS at `commit`; a plan with errors stops (exit 2) unless skipped."""
-    from qaplan.pipeline import ConfigResult, check_blob, config_from_blob
-    from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, display_path
+    from qaplan.pipeline import ConfigResult, check_blobs, config_from_blob
+    from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, Candidate, display_path
 
     specs = pathspecs(root, paths)
     tree = list_files(root, commit)
     present = set(tree)
     configs: dict[str, ConfigResult] = {}
+    blobs: dict[str, bytes] = {}
 
     def nearest_config(rel: str) -> ConfigResult | None:
         parts = rel.split("/")[:-1]
@@ -135,8 +166,7 @@ def plans_at(
             if candidate in present:
                 if candidate not in configs:
                     configs[candidate] = config_from_blob(
-                        show(root, commit, candidate), root / candidate,
-                        display_path(root / candidate))
+                        blobs[candidate], root / candidate, display_path(root / candidate))
                 return configs[candidate]
         return None
 
@@ -151,15 +181,17 @@ def plans_at(
             and not any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)
         )
 
+    chosen = [rel for rel in tree if wanted(rel)]
+    config_files = [rel for rel in tree if rel.rsplit("/", 1)[-1] == CONFIG_NAME]
+    blobs.update(show_many(root, commit, chosen + config_files))
+    work = [(Candidate(root / rel, display_path(root / rel), False, rel), nearest_config(rel),
+             blobs.pop(rel)) for rel in chosen]
     plans: list[FileResult] = []
     notes: list[str] = []
     invalid: list[FileResult] = []
     seen: dict[str, str] = {}
-    for rel in tree:
-        if not wanted(rel):
-            continue
-        display = display_path(root / rel)
-        result = check_blob(show(root, commit, rel), display, as_of, nearest_config(rel))
+    for result in check_blobs(work, as_of):
+        display = result.file
         if result.kind == "skipped":
             if result.note:
                 notes.append(result.note)

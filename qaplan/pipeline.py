@@ -212,6 +212,8 @@ class _Configs:
 Progress = Callable[[int, int], None]  # (files done, files in all)
 # A file to check: where it is, its repository file, its cache key and bytes (when read).
 _Todo = tuple[Candidate, ConfigResult | None, str | None, bytes | None]
+# A file to look at: where it is, its repository file, and its bytes when read elsewhere.
+_Work = tuple[Candidate, ConfigResult | None, bytes | None]
 
 
 def check_paths(
@@ -226,18 +228,13 @@ def check_paths(
     given = paths or default_paths()
     candidates, fatal = _discover_each(given)
     configs = _Configs()
-    work: list[tuple[Candidate, ConfigResult | None]] = []
+    work: list[_Work] = []
     for candidate in candidates:
         if is_config(candidate.path):
             configs.get(candidate.path)
         else:
-            work.append((candidate, configs.for_file(candidate.path)))
-    cache = None
-    if use_cache and work:
-        from qaplan.cache import Cache, cache_root
-
-        cache = Cache(cache_root(Path.cwd()))
-    files = _check_all(work, as_of, cache, jobs, progress, keep_plans)
+            work.append((candidate, configs.for_file(candidate.path), None))
+    files = _check_all(work, as_of, _cache(use_cache and bool(work)), jobs, progress, keep_plans)
     notes = [r.note for r in files if r.note]
     for config in configs.loaded.values():
         files.append(FileResult(config.file, "config", _suppress_lines(config.findings,
@@ -248,8 +245,27 @@ def check_paths(
     return Run(files, notes, fatal)
 
 
+def check_blobs(
+    work: list[tuple[Candidate, ConfigResult | None, bytes]], as_of: date, *,
+    use_cache: bool = True,
+) -> list[FileResult]:
+    """Check file contents read elsewhere (a git revision) as files on disk are checked:
+    through the cache and, for many files, the pool. Results come in the order given."""
+    order = {candidate.display: index for index, (candidate, _, _) in enumerate(work)}
+    results = _check_all(list(work), as_of, _cache(use_cache and bool(work)), None)
+    return sorted(results, key=lambda result: order[result.file])
+
+
+def _cache(wanted: bool) -> Cache | None:
+    if not wanted:
+        return None
+    from qaplan.cache import Cache, cache_root
+
+    return Cache(cache_root(Path.cwd()))
+
+
 def _check_all(
-    work: list[tuple[Candidate, ConfigResult | None]], as_of: date, cache: Cache | None,
+    work: list[_Work], as_of: date, cache: Cache | None,
     jobs: int | None, progress: Progress | None = None, keep_plans: bool = True,
 ) -> list[FileResult]:
     """Each file's result: from the cache, else checked here or in a pool of processes.
@@ -258,10 +274,11 @@ def _check_all(
     """
     results: list[FileResult] = []
     todo: list[_Todo] = []
-    for candidate, config in work:
-        key = raw = None
+    for candidate, config, raw in work:
+        key = None
         if cache is not None:
-            raw, _ = read_raw(candidate.path, candidate.display)
+            if raw is None:
+                raw, _ = read_raw(candidate.path, candidate.display)
             key = None if raw is None else _cache_key(cache, raw, candidate, config, as_of)
             entry = cache.get(key) if key else None
             if entry is not None:
@@ -397,11 +414,6 @@ def check_file(
     """Check one file as the kind of file it is; `raw`: its bytes when already read."""
     doc = read(candidate.path, candidate.display) if raw is None else parse(raw, candidate.display)
     return _check_document(doc, candidate.explicit, config, as_of)
-
-
-def check_blob(raw: bytes, display: str, as_of: date, config: ConfigResult | None = None) -> FileResult:
-    """Check file content that is not read from disk (a file at a git revision)."""
-    return _check_document(parse(raw, display), False, config, as_of)
 
 
 def _check_document(

@@ -437,3 +437,20 @@ def test_merge_base_range(gitrepo: Path) -> None:
     assert result.exit_code == 0, result.stderr
     kinds = {change["plan"] for change in json.loads(result.stdout)["changes"]}
     assert kinds == {"course"}  # the main line's new plan is not the feature's change
+
+
+def test_many_plans_with_unusual_names_at_two_revisions(gitrepo: Path) -> None:
+    # 60 plans: more than the pool threshold, read from git in one batch.
+    folder = gitrepo / "plans" / "fakultet ø"
+    for index in range(60):
+        write(folder / f"plan {index:02d}.yaml",
+              SIMPLE.format(plan_id=f"p{index:02d}", title=f"Plan {index}", end=2025))
+    commit("first")
+    write(folder / "plan 07.yaml", SIMPLE.format(plan_id="p07", title="Plan 7", end=2026))
+    commit("second")
+    result = run_cli("diff", "--rev", "HEAD~1..HEAD", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"changes": [
+        {"plan": "p07", "id": "C1.G1.A1", "title": "First", "kind": "due_postponed",
+         "from": "2025", "to": "2026"},
+    ]}
