@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import make_repository, plan_text  # noqa: E402
+from generate import make_repository, plan_text
 
 PYTHON = sys.executable
 QAPLAN = [PYTHON, "-m", "qaplan"]
@@ -129,12 +129,36 @@ def main() -> None:
             print(line(f"validate {size} plans, warm cache", warm, floor, "0.1", size))
             warm = timed(QAPLAN + ["overdue", "plans", "--as-of", "2026-11-23"], repo, args.runs)
             print(line(f"overdue {size} plans, warm cache", warm, floor, "0.1", size))
+            if size == sizes[0] and shutil.which("git"):
+                cold, warm = diff_times(repo, args.runs)
+                print(f"{'diff --rev HEAD, ' + str(size) + ' plans':<44} {cold:8.3f} s cold, "
+                      f"{warm:.3f} s warm cache (no floor: both sides are read and compared)")
             peaks = [peak_mb(QAPLAN + [command, "plans", "--no-cache", "--as-of", "2026-11-23"], repo)
                      for command in ("validate", "overdue")]
             files_mb = sum(f.stat().st_size for f in (repo / "plans").rglob("*.yaml")) / 2**20
             print(f"peak memory, {size} plans ({files_mb:.0f} MB of YAML): validate "
                   f"{peaks[0]:.0f} MB, overdue {peaks[1]:.0f} MB")
         excel(base, args.runs)
+
+
+def diff_times(repo: Path, runs: int) -> tuple[float, float]:
+    """`diff --rev HEAD` after one plan changed: without a cache, and with a warm one."""
+    env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    git = ["git", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "plans"]):
+        subprocess.run(git + args, cwd=repo, env={**os.environ, **env}, check=True,
+                       stdout=subprocess.DEVNULL)
+    changed = next((repo / "plans").rglob("*.yaml"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("state: ongoing", "state: done"),
+                       encoding="utf-8")
+    command = QAPLAN + ["diff", "--rev", "HEAD", "plans", "--as-of", "2026-11-23"]
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(repo / ".qaplan_cache", ignore_errors=True)
+        cold.append(timed(command, repo, 1))
+    return statistics.median(cold), timed(command, repo, runs)
 
 
 def excel(base: Path, runs: int) -> None:
