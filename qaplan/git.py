@@ -1,4 +1,4 @@
-"""Reading plan files from git revisions: `git rev-parse`, `git ls-tree`, `git show`, no shell."""
+"""Reading plan files from git revisions: `git rev-parse`, `ls-tree`, `cat-file --batch`, no shell."""
 
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ class Revisions:
     new_label: str
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, check=False)
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env,
+                              check=False)
     except FileNotFoundError:
         raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
 
@@ -102,12 +103,7 @@ def show_many(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     if batchable:
         request = "".join(f"{commit}:{path}\n" for path in batchable).encode("utf-8", "surrogateescape")
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-        try:
-            done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request,
-                                  capture_output=True, env=env, check=False)
-        except FileNotFoundError:
-            raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
+        done = _git(["cat-file", "--batch"], root, request)
         if done.returncode != 0:
             raise QaplanError(
                 f"git cat-file --batch failed: {done.stderr.decode(errors='replace').strip()}")
