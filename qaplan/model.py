@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from qaplan.values import (  # noqa: F401  (re-exported: the model's public names)
     _YEAR,
@@ -76,9 +78,24 @@ Slug = Annotated[
 OwnerKey = Annotated[str, Field(pattern=OWNER_KEY_PATTERN, max_length=100)]
 
 
-def _none_is_empty(empty: type) -> BeforeValidator:
-    """`status:` or `goals:` left empty in YAML means none, as people write it."""
-    return BeforeValidator(lambda value: empty() if value is None else value)
+@dataclass(frozen=True)
+class _NoneIsEmpty:
+    """`status:` or `goals:` left empty in YAML means none, as people write it; the JSON
+    Schema says so too, so that editors accept what qaplan accepts."""
+
+    empty: type
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        empty = self.empty
+        return core_schema.no_info_before_validator_function(
+            lambda value: empty() if value is None else value, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [handler(schema), {"type": "null"}]}
+
+
+def _none_is_empty(empty: type) -> _NoneIsEmpty:
+    return _NoneIsEmpty(empty)
 
 
 class _Strict(BaseModel):

@@ -258,3 +258,16 @@ def test_finding_is_the_same_alone_and_in_the_pool(
         write(repo / f"plans/p{index:02d}.yaml", MINIMAL_PLAN.format(plan_id=f"p{index:02d}"))
     assert _findings("plans") == expected
     assert pooled == [60]
+
+
+def test_json_schema_accepts_empty_lists_and_status() -> None:
+    """Editors use schemas/plan.schema.json: it must not flag what qaplan accepts."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "schemas/plan.schema.json").read_text(encoding="utf-8"))
+    data = parse(MINIMAL_PLAN.format(plan_id="p").encode(), "plan.yaml").data
+    goal = data["criteria"][0]["goals"][0]
+    goal["activities"][0]["owners"] = goal["activities"][0]["status"] = None
+    data["criteria"][0]["goals"].append({"title": "No activities yet", "activities": None})
+    data["criteria"].append({"title": "No goals yet", "goals": None})
+    assert shape.problems(shape.PLAN, data) == []
+    jsonschema.Draft202012Validator(schema).validate(json.loads(json.dumps(data)))
