@@ -124,7 +124,7 @@ def export_workbook(
 
 def check_language(language: str | None) -> str | None:
     """The --lang option, checked against the languages plans may have."""
-    from qaplan.model import LANGUAGES
+    from qaplan.values import LANGUAGES
 
     if language is not None and language not in LANGUAGES:
         raise QaplanError(f"--lang: '{language}' is not one of {', '.join(LANGUAGES)}")

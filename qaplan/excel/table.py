@@ -182,7 +182,7 @@ class _Builder:
         return rows[0][0] if rows and rows[0] else None
 
     def _language(self, columns: list[Column]) -> str:
-        from qaplan.model import LANGUAGES
+        from qaplan.values import LANGUAGES
 
         meta = self._meta_value("language")
         if isinstance(meta, str) and meta in LANGUAGES:
@@ -364,7 +364,7 @@ class _Builder:
         return activity
 
     def due(self, value: Value, number: int, column: int) -> str | int | None:
-        from qaplan.model import Due
+        from qaplan.values import Due
 
         if value is None or value == "":
             return None

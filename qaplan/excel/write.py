@@ -146,8 +146,8 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
         cell.border = bottom
         header.append(cell)
     top = [[title], [info], header]
-    for number, cells in enumerate(top, start=1):
-        for column, cell in enumerate(cells, start=1):
+    for number, top_cells in enumerate(top, start=1):
+        for column, cell in enumerate(top_cells, start=1):
             cell.row, cell.column = number, column
 
     # Building and styling 100,000 openpyxl cells is most of the time an export takes: cells
@@ -276,7 +276,7 @@ def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
 def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(column)
+    return str(get_column_letter(column))
 
 
 def _written() -> Any:

@@ -9,8 +9,9 @@ from datetime import date
 from typing import Any
 
 from qaplan.errors import QaplanError
-from qaplan.model import Activity, Due, FollowUp, PlanFile, State
+from qaplan.model import Activity, FollowUp, PlanFile
 from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.values import Due, State
 
 YEAR_KINDS = ("state_changed", "note_unchanged", "follow_up_missing", "follow_up_added")
 REVISION_KINDS = (

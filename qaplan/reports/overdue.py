@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from qaplan.errors import QaplanError
-from qaplan.model import Activity, State
+from qaplan.model import Activity
 from qaplan.pipeline import FileResult
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.owners import owner_names
+from qaplan.values import State
 
 NO_OWNER = "(no owner)"
 

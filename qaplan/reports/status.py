@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from qaplan.errors import QaplanError
-from qaplan.model import Activity, PlanFile, State
+from qaplan.model import Activity, PlanFile
 from qaplan.pipeline import FileResult
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.overdue import (
@@ -19,6 +19,7 @@ from qaplan.reports.overdue import (
     item_cells,
     item_style,
 )
+from qaplan.values import State
 
 NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
