@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -42,7 +42,7 @@ app = typer.Typer(
 # --- options shared by every command (declared once) -------------------------------------------
 
 PathsArg = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(
         help="Plan files or directories (searched recursively). Default: plans/ when it exists, "
         "else the current directory.",
@@ -50,7 +50,7 @@ PathsArg = Annotated[
     ),
 ]
 AsOfOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report as of this date (default: today)."),
 ]
 NoCacheOption = Annotated[
@@ -66,7 +66,7 @@ ReportFormatOption = Annotated[
     typer.Option("--format", "-f", help="Output: table (for people), markdown, csv or json."),
 ]
 WithinOption = Annotated[
-    Optional[int],
+    int | None,
     typer.Option("--within", metavar="DAYS", min=0,
                  help="Also list activities due within DAYS days (negative days_overdue)."),
 ]
@@ -173,7 +173,7 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     as_of: AsOfOption = None,
     explain: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--explain", metavar="CODE", help="Explain a finding code, e.g. QP103, and exit."),
     ] = None,
     no_cache: NoCacheOption = False,
@@ -219,7 +219,7 @@ def overdue(
     fmt: ReportFormatOption = "table",
     as_of: AsOfOption = None,
     owner: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--owner", metavar="KEY", help="Only this owner (repeatable), e.g. --owner PD."),
     ] = None,
     within: WithinOption = None,
@@ -255,7 +255,7 @@ def status(
     fmt: ReportFormatOption = "table",
     as_of: AsOfOption = None,
     year: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--year", min=1900, max=2200,
                      help="The follow-up year to check (default: the as-of year minus one)."),
     ] = None,
@@ -284,24 +284,24 @@ def status(
 def diff(
     paths: PathsArg = None,
     from_year: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--from-year", metavar="Y1", min=1900, max=2200,
                      help="Compare the follow-up of this year (default: the year before Y2)."),
     ] = None,
     to_year: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--to-year", metavar="Y2", min=1900, max=2200,
                      help="...with this year's (default: the as-of year minus one)."),
     ] = None,
     rev: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--rev", metavar="REV[..REV2]",
                      help="Compare the plans at git revision REV with the working tree, or "
                      "REV..REV2 (REV...REV2: from their merge base)."),
     ] = None,
     fmt: ReportFormatOption = "table",
     fail_on: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--fail-on", metavar="KIND",
                      help="Exit 1 when a change of this kind is found (repeatable), "
                      "e.g. --fail-on due_postponed."),
@@ -352,7 +352,7 @@ def diff(
 @app.command()
 def schema(
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     config: Annotated[
         bool, typer.Option("--config", help="The schema of qaplan.yaml instead of a plan file's.")
@@ -388,11 +388,11 @@ def schema(
 def import_(
     file: Annotated[Path, typer.Argument(help="The Excel table (.xlsx).", show_default=False)],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--output", "-o", help="Write the plan to this new file (default: stdout)."),
     ] = None,
     into: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--into", metavar="EXISTING.yaml",
                      help="Merge the table into this plan file (keeps comments; never deletes)."),
     ] = None,
@@ -400,16 +400,16 @@ def import_(
         bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
     ] = False,
     sheet: Annotated[
-        Optional[str], typer.Option("--sheet", help="The sheet to read (default: the first "
+        str | None, typer.Option("--sheet", help="The sheet to read (default: the first "
                                     "with a plan table).")
     ] = None,
     year: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--year", min=1900, max=2200,
                      help="The follow-up year of a status column whose header names no year."),
     ] = None,
     plan_id: Annotated[
-        Optional[str], typer.Option("--plan-id", help="The plan's id (default: from the file).")
+        str | None, typer.Option("--plan-id", help="The plan's id (default: from the file).")
     ] = None,
     guess_state: Annotated[
         bool,
@@ -473,15 +473,15 @@ def import_(
 def export(
     paths: PathsArg = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="The .xlsx file to write.")
+        Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.")
     ] = None,
     year: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--year", min=1900, max=2200,
                      help="The follow-up year to show (default: the as-of year minus one)."),
     ] = None,
     lang: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--lang", help="Headers in this language (default: each plan's): sv, nb, "
                      "nn, en, da, fi."),
     ] = None,
