@@ -28,6 +28,7 @@ from qaplan.values import (  # noqa: F401  (re-exported: the model's public name
     SLUG_PATTERN,
     STATES,
     TERM_PATTERN,
+    YEAR_TEXT_PATTERN,
     Due,
     State,
     derived_id,
@@ -69,7 +70,14 @@ DueField = Annotated[
 Year = Annotated[
     int,
     PlainValidator(_validate_year),
-    WithJsonSchema({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                {"type": "string", "pattern": YEAR_TEXT_PATTERN},  # "2024", as parse_year reads it
+            ],
+        }
+    ),
 ]
 Slug = Annotated[
     str,
@@ -167,7 +175,7 @@ class Activity(_Row):
         default_factory=dict,
         description="Yearly follow-up, keyed by year.",
         json_schema_extra={
-            "propertyNames": {"pattern": "^[0-9]{4}$"},
+            "propertyNames": {"pattern": YEAR_TEXT_PATTERN},
             "examples": [{"2024": {"state": "done", "note": "Rutin på plats."}}],
         },
     )

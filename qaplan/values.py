@@ -34,9 +34,11 @@ class State(StrEnum):
 
 STATES = tuple(state.value for state in State)
 
-_TERM = re.compile(r"(?i)(VT|HT|V|H) ?(\d{2}|\d{4})\Z")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_YEAR = re.compile(r"\d{4}\Z")
+# ASCII digits only: `\d` would also read "٢٠٢٤" as 2024, which no JSON Schema pattern can
+# follow (ECMA-262's `\d` is ASCII), so editors would flag what qaplan accepts.
+_TERM = re.compile(r"(?i)(VT|HT|V|H) ?([0-9]{2}|[0-9]{4})\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_YEAR = re.compile(r"[0-9]{4}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +142,24 @@ def _parse_year(value: Any) -> int:
     return _check_year(value)
 
 
+# Patterns read by three regex engines: Python `re` (qaplan.shape), Rust `regex` (pydantic)
+# and ECMA-262 (JSON Schema validators: editors, check-jsonschema). Write them in the syntax
+# all three read alike: `[0-9]` rather than `\d`, `\uFEFF` for a single character.
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-OWNER_KEY_PATTERN = r"^[^\s,\x00-\x1f]+$"  # no space, comma or control character
+# No space, comma or control character, nor U+FEFF (a byte-order mark or zero-width
+# no-break space), which ECMA-262's `\s` counts as a space and Python's and Rust's do not.
+OWNER_KEY_PATTERN = r"^[^\s,\x00-\x1f\uFEFF]+$"
 CODE_PATTERN = r"^QP[0-9]{3}$"
-TERM_PATTERN = r"^([VvHh][Tt]? ?([0-9]{2}|[0-9]{4})|[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+
+# For the JSON Schema only (qaplan reads these values with Due.parse and parse_year): the
+# whitespace str.strip() removes around a year or term, as each engine reads it; ECMA's `\s`
+# lacks \x1c-\x1f and \x85, Python's has them. Looser than qaplan, never stricter.
+_SPACES = r"[\s\x1c-\x1f\x85]*"
+YEAR_TEXT_PATTERN = rf"^{_SPACES}[0-9]{{4}}{_SPACES}$"
+TERM_PATTERN = (
+    rf"^{_SPACES}([VvHh][Tt]? ?([0-9]{{2}}|[0-9]{{4}})|[0-9]{{4}}|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})"
+    rf"{_SPACES}$"
+)
 
 
 def derived_id(criterion: int, goal: int | None = None, activity: int | None = None) -> str:
