@@ -136,7 +136,7 @@ def _parse_year_cached(value: int | str) -> int:
 
 def _parse_year(value: Any) -> int:
     if isinstance(value, str) and _YEAR.match(value.strip()):
-        value = int(value)
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("a status key must be a four-digit year such as 2024")
     return _check_year(value)
