@@ -83,3 +83,11 @@ def test_derived_ids_follow_position_and_keep_explicit_ones() -> None:
     assert plan.criteria[1].goals[0].key == "C2.G1"
     assert plan.criteria[0].derived_id and not plan.criteria[1].derived_id
     assert [d[1] for d in derived] == ["C1", "C1.G1", "C1.G1.A1", "C2.G1"]
+
+
+def test_a_year_as_text_reads_as_written_around_spaces_and_control_characters() -> None:
+    from qaplan.values import parse_year
+
+    assert parse_year(" 2024 ") == parse_year("\x1c2024") == parse_year(2024) == 2024
+    with pytest.raises(ValueError, match="four-digit year"):
+        parse_year("٢٠٢٤")  # only ASCII digits, as the JSON Schema reads them
