@@ -11,6 +11,7 @@ use) and in pydantic's vocabulary: each problem is a dict with `loc`, `type`, `m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from qaplan.values import (
@@ -79,24 +80,18 @@ class OneOf(Kind):
             _problem(out, loc, self.kind, self.msg, value)
 
 
-class DueValue(Kind):
-    """A start or end: a year, a term or a date (`qaplan.values.Due`)."""
+class Parsed(Kind):
+    """A value read by one of `qaplan.values`' parsers, which says what is wrong with it."""
+
+    def __init__(self, parse: Callable[[Any], Any], kind: str) -> None:
+        self.parse = parse
+        self.kind = kind
 
     def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:
         try:
-            parse_due(value)
+            self.parse(value)
         except ValueError as exc:
-            _problem(out, loc, "due_form", str(exc), value)
-
-
-class Year(Kind):
-    """A four-digit year within range (`qaplan.values.parse_year`)."""
-
-    def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:
-        try:
-            parse_year(value)
-        except ValueError as exc:
-            _problem(out, loc, "year", str(exc), value)
+            _problem(out, loc, self.kind, str(exc), value)
 
 
 class Nullable(Kind):
@@ -196,6 +191,8 @@ def _optional(kind: Kind) -> tuple[Kind, bool]:
 
 
 _TEXT = Text()
+_DUE = Parsed(parse_due, "due_form")  # a year, a term or a date: `qaplan.values.Due`
+_YEAR = Parsed(parse_year, "year")
 _SLUG = Text(SLUG_PATTERN, 200)
 _OWNER_KEY = Text(OWNER_KEY_PATTERN, 100)
 _SCHEMA = (OneOf((SCHEMA_V1,)), True)
@@ -216,10 +213,10 @@ _FOLLOW_UP = Record("FollowUp", {
 })
 _ACTIVITY = _row(
     "Activity",
-    start=_optional(DueValue()),
-    end=_optional(DueValue()),
+    start=_optional(_DUE),
+    end=_optional(_DUE),
     owners=(ListOf(_OWNER_KEY, none_is_empty=True), False),
-    status=(MapOf(Year(), _FOLLOW_UP, none_is_empty=True), False),
+    status=(MapOf(_YEAR, _FOLLOW_UP, none_is_empty=True), False),
 )
 _GOAL = _row("Goal", activities=(ListOf(_ACTIVITY, none_is_empty=True), False))
 _CRITERION = _row("Criterion", goals=(ListOf(_GOAL, none_is_empty=True), False))
@@ -231,7 +228,7 @@ PLAN = Record("PlanFile", {
         "title": (_TEXT, True),
         "unit": _optional(_TEXT),
         "language": _LANGUAGE,
-        "period": _optional(Record("Period", {"start": (Year(), True), "end": (Year(), True)})),
+        "period": _optional(Record("Period", {"start": (_YEAR, True), "end": (_YEAR, True)})),
     }), True),
     "owners": _OWNERS,
     "criteria": (ListOf(_CRITERION, none_is_empty=True), False),
