@@ -1,4 +1,6 @@
-"""The plan file model (`qaplan/v1`), the repository file `qaplan.yaml`, and the Due and State values."""
+"""The pydantic models of a plan file (`qaplan/v1`) and of `qaplan.yaml`: typed plans for the
+reports, and the JSON Schemas. Their values (Due, State, the patterns) are in `qaplan.values`;
+`qaplan.shape` checks the same rules on plain data for `qaplan validate`."""
 
 from __future__ import annotations
 
@@ -17,16 +19,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from qaplan.values import (  # noqa: F401  (re-exported: the model's public names)
+from qaplan.values import (
     _YEAR,
     CODE_PATTERN,
-    LANGUAGES,
     MAX_YEAR,
     MIN_YEAR,
     OWNER_KEY_PATTERN,
-    SCHEMA_V1,
     SLUG_PATTERN,
-    STATES,
     TERM_PATTERN,
     YEAR_TEXT_PATTERN,
     Due,

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from qaplan.model import Activity, Due, PlanFile, State, assign_ids
+from qaplan.model import Activity, PlanFile, assign_ids
+from qaplan.values import Due, State
 
 
 @pytest.mark.parametrize(
