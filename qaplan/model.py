@@ -101,10 +101,6 @@ class _NoneIsEmpty:
         return {"anyOf": [handler(schema), {"type": "null"}]}
 
 
-def _none_is_empty(empty: type) -> _NoneIsEmpty:
-    return _NoneIsEmpty(empty)
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
@@ -165,12 +161,12 @@ class Activity(_Row):
         None, description="Planned end, the due date: a year (31 Dec), VT (30 Jun), HT (31 Dec) "
         "or a date."
     )
-    owners: Annotated[list[OwnerKey], _none_is_empty(list)] = Field(
+    owners: Annotated[list[OwnerKey], _NoneIsEmpty(list)] = Field(
         default_factory=list,
         description="Keys of the owners responsible (from the plan's or the repository's owners).",
         examples=[["PD", "OEK"]],
     )
-    status: Annotated[dict[Year, FollowUp], _none_is_empty(dict)] = Field(
+    status: Annotated[dict[Year, FollowUp], _NoneIsEmpty(dict)] = Field(
         default_factory=dict,
         description="Yearly follow-up, keyed by year.",
         json_schema_extra={
@@ -197,7 +193,7 @@ class Activity(_Row):
 class Goal(_Row):
     """A quality goal ("kvalitetsmål") under a criterion."""
 
-    activities: Annotated[list[Activity], _none_is_empty(list)] = Field(
+    activities: Annotated[list[Activity], _NoneIsEmpty(list)] = Field(
         default_factory=list,
         description="Activities for the goal.",
         examples=[[{"id": "C1.G1.A1", "title": "Analysera feedbacken", "end": 2025}]],
@@ -207,7 +203,7 @@ class Goal(_Row):
 class Criterion(_Row):
     """An overall quality criterion ("övergripande kvalitetskriterium")."""
 
-    goals: Annotated[list[Goal], _none_is_empty(list)] = Field(
+    goals: Annotated[list[Goal], _NoneIsEmpty(list)] = Field(
         default_factory=list,
         description="Quality goals under the criterion.",
         examples=[[{"id": "C1.G1", "title": "Användbar feedback", "activities": []}]],
@@ -255,7 +251,7 @@ class PlanFile(_Strict):
         "such as PD.",
         examples=[{"PD": {"name": "Programdirektör"}}],
     )
-    criteria: Annotated[list[Criterion], _none_is_empty(list)] = Field(
+    criteria: Annotated[list[Criterion], _NoneIsEmpty(list)] = Field(
         default_factory=list, description="Overall quality criteria, each with its goals."
     )
 

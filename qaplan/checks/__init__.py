@@ -12,10 +12,8 @@ from datetime import date
 from typing import Any
 
 from qaplan.findings import Finding, finding
-from qaplan.loader import Document
+from qaplan.loader import Document, Path_
 from qaplan.values import Due, derived_id, parse_due, parse_year
-
-Path = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -27,8 +25,21 @@ class PlanContext:
     config: dict[str, Any] | None  # qaplan.yaml, shaped as `qaplan.shape.CONFIG`
     config_file: str | None
     as_of: date
+    _rows: list[Row] | None = None
 
-    def at(self, path: Path, code: str, *, on_key: bool = False, **fields: Any) -> Finding:
+    @property
+    def rows(self) -> list[Row]:
+        """Every criterion, goal and activity in file order (walked once per plan)."""
+        if self._rows is None:
+            self._rows = list(_walk(self.data))
+        return self._rows
+
+    @property
+    def activities(self) -> Iterator[tuple[Path_, dict[str, Any]]]:
+        """(path, activity) for every activity."""
+        return ((row.path, row.data) for row in self.rows if row.level == "activity")
+
+    def at(self, path: Path_, code: str, *, on_key: bool = False, **fields: Any) -> Finding:
         """A finding at the value (or the key) that `path` leads to."""
         if on_key:
             line, col = self.doc.key_position(path)
@@ -65,17 +76,17 @@ def run_plan_checks(ctx: PlanContext) -> list[Finding]:
 class Row:
     """A criterion, goal or activity as the checks see it: where it is and its id."""
 
-    path: Path
+    path: Path_
     level: str  # "criterion", "goal", "activity"
     id: str
     derived: bool  # the id comes from the row's position, not from the file
     data: dict[str, Any]
 
 
-def rows(data: dict[str, Any]) -> Iterator[Row]:
+def _walk(data: dict[str, Any]) -> Iterator[Row]:
     """Every criterion, goal and activity in file order, with the path the loader records."""
     for ci, criterion in enumerate(data.get("criteria") or ()):
-        cpath: Path = ("criteria", ci)
+        cpath: Path_ = ("criteria", ci)
         yield _row(cpath, "criterion", criterion, derived_id(ci))
         for gi, goal in enumerate(criterion.get("goals") or ()):
             gpath = cpath + ("goals", gi)
@@ -84,17 +95,9 @@ def rows(data: dict[str, Any]) -> Iterator[Row]:
                 yield _row(gpath + ("activities", ai), "activity", activity, derived_id(ci, gi, ai))
 
 
-def _row(path: Path, level: str, data: dict[str, Any], derived: str) -> Row:
+def _row(path: Path_, level: str, data: dict[str, Any], derived: str) -> Row:
     written = data.get("id")
     return Row(path, level, derived if written is None else written, written is None, data)
-
-
-def activities(data: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(path, activity) for every activity."""
-    for ci, criterion in enumerate(data.get("criteria") or ()):
-        for gi, goal in enumerate(criterion.get("goals") or ()):
-            for ai, activity in enumerate(goal.get("activities") or ()):
-                yield ("criteria", ci, "goals", gi, "activities", ai), activity
 
 
 def due(value: Any) -> Due | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from qaplan.checks import PlanContext, activities, due, follow_ups, plan_check
+from qaplan.checks import PlanContext, due, follow_ups, plan_check
 from qaplan.findings import Finding
 from qaplan.values import parse_year
 
@@ -19,7 +19,7 @@ def _period(ctx: PlanContext) -> tuple[int, int] | None:
 
 @plan_check
 def end_after_start(ctx: PlanContext) -> Iterator[Finding]:
-    for path, activity in activities(ctx.data):
+    for path, activity in ctx.activities:
         start, end = due(activity.get("start")), due(activity.get("end"))
         if start is not None and end is not None and end.due_date < start.start_date:
             yield ctx.at(path + ("end",), "QP103", end=end, start=start)
@@ -34,7 +34,7 @@ def period_in_order(ctx: PlanContext) -> Iterator[Finding]:
 
 @plan_check
 def due_date_present(ctx: PlanContext) -> Iterator[Finding]:
-    for path, activity in activities(ctx.data):
+    for path, activity in ctx.activities:
         if activity.get("end") is None:
             yield ctx.at(path, "QP202")
 
@@ -42,7 +42,7 @@ def due_date_present(ctx: PlanContext) -> Iterator[Finding]:
 @plan_check
 def follow_up_years(ctx: PlanContext) -> Iterator[Finding]:
     as_of_year = ctx.as_of.year
-    for path, activity in activities(ctx.data):
+    for path, activity in ctx.activities:
         start, end = due(activity.get("start")), due(activity.get("end"))
         first = start.start_date.year if start else None
         last = end.due_date.year if end else None
@@ -63,7 +63,7 @@ def inside_plan_period(ctx: PlanContext) -> Iterator[Finding]:
     if period is None:
         return
     period_start, period_end = period
-    for path, activity in activities(ctx.data):
+    for path, activity in ctx.activities:
         start, end = due(activity.get("start")), due(activity.get("end"))
         if start is not None and start.start_date.year < period_start:
             yield ctx.at(path + ("start",), "QP204", edge="start", value=start,

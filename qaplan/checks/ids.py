@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qaplan.checks import PlanContext, plan_check, rows
+from qaplan.checks import PlanContext, plan_check
 from qaplan.findings import Finding
 
 
 @plan_check
 def unique_ids(ctx: PlanContext) -> Iterator[Finding]:
-    all_rows = list(rows(ctx.data))
     explicit_line: dict[str, int] = {}
-    for row in all_rows:
+    for row in ctx.rows:
         if not row.derived and row.id not in explicit_line:
             explicit_line[row.id] = ctx.doc.value_position(row.path + ("id",))[0]
     seen: set[str] = set()
-    for row in all_rows:
+    for row in ctx.rows:
         if row.derived:
             if row.id in explicit_line:
                 yield ctx.at(row.path, "QP105", id=row.id, level=row.level,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qaplan.checks import PlanContext, activities, plan_check
+from qaplan.checks import PlanContext, plan_check
 from qaplan.findings import Finding
 
 
 @plan_check
 def declared_owners(ctx: PlanContext) -> Iterator[Finding]:
     declared = ctx.declared_owners()
-    for path, activity in activities(ctx.data):
+    for path, activity in ctx.activities:
         for index, owner in enumerate(activity.get("owners") or ()):
             if owner not in declared:
                 yield ctx.at(path + ("owners", index), "QP106", owner=owner)
