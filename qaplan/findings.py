@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from qaplan.values import printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -58,7 +60,11 @@ def _register(
 def finding(file: str, line: int, column: int, code: str, **fields: Any) -> Finding:
     """Build a finding from its registered code, filling the code's message template."""
     entry = CODES[code]
-    return Finding(file, line, column, entry.severity, code, entry.template.format(**fields))
+    # Values come from the files: a key holding "\n::error ..." or ESC must not reach a
+    # terminal or a CI log as a command.
+    safe = {name: printable(value) if isinstance(value, str) else value
+            for name, value in fields.items()}
+    return Finding(file, line, column, entry.severity, code, entry.template.format(**safe))
 
 
 # --- QP0xx: the file itself (bytes, YAML syntax, kind of file) -------------------------------
@@ -191,11 +197,13 @@ _register(
 )
 _register(
     "QP107", "error", "status year in the future",
-    "status year {year} is after the as-of year {as_of_year}",
-    "A yearly follow-up is written for a year that has not begun.",
+    "status year {year} is in the future (the current year is {as_of_year})",
+    "A yearly follow-up is written for a year that has not begun. The current year is today's "
+    "(`validate --as-of` stands for today in this check); a report given an earlier `--as-of` "
+    "does not count this, it ignores follow-ups written after its date.",
     "A follow-up reports on what happened; one for a future year is a typing error "
     "(2052 for 2025) and would make the activity look finished too early.",
-    "Correct the year. Use `--as-of` to check as of another date.",
+    "Correct the year.",
 )
 _register(
     "QP108", "error", "invalid date form", "invalid date '{value}': {detail}",
@@ -244,11 +252,13 @@ _register(
     "Add `end:` (a year, a term such as `VT2025`, or a date).",
 )
 _register(
-    "QP203", "warning", "status year outside the activity's span",
-    "status year {year} is outside the activity's span ({start}–{end})",
-    "A follow-up is written for a year before the activity's start or after its end.",
-    "Often a sign that the dates were not updated when the activity was postponed.",
-    "Correct the follow-up year, or move `start`/`end` to the real span.",
+    "QP203", "warning", "status year before the start",
+    "status year {year} is before the activity's start ({start})",
+    "A follow-up is written for a year before the activity's start. A follow-up after `end` is "
+    "expected while the activity is unfinished (it is overdue, and the note says why), and "
+    "after it is finished people often write \"done\" again, so neither is reported.",
+    "Often a sign that `start` was not updated when the activity was moved.",
+    "Correct the follow-up year, or move `start` to when the work began.",
 )
 _register(
     "QP204", "warning", "activity outside the plan period",
@@ -290,6 +300,29 @@ _register(
 )
 
 
+# --- QP4xx: the findings themselves ---------------------------------------------------------------
+
+_register(
+    "QP401", "warning", "an error cannot be silenced",
+    "{where} names the error {code}, which cannot be silenced; the error is still reported",
+    "A `# qaplan: ignore[...]` comment, or an `ignore:` rule in `qaplan.yaml`, names a code of "
+    "severity error. Only warnings can be silenced.",
+    "An error makes every report refuse the plan; an error that `validate` did not show would "
+    "leave people with a refusal and no reason.",
+    "Fix the error, then remove the code from the comment or the rule.",
+)
+
+
+_SILENCE = (
+    "Silence it on one line with `# qaplan: ignore[{code}]`, or per path in "
+    "qaplan.yaml: `ignore: [{{code: {code}, path: \"plans/archive/*\"}}]`.\n"
+)
+# An error makes reports refuse the plan; hiding it would only hide why (QP401).
+_NO_SILENCE = (
+    "An error cannot be silenced: reports refuse a plan with errors, so fix it.\n"
+)
+
+
 def explain(code: str) -> str:
     """The explanation of one code as plain text, for `validate --explain`."""
     entry = CODES[code]
@@ -298,8 +331,7 @@ def explain(code: str) -> str:
         f"What it means\n  {entry.what}\n\n"
         f"Why it matters\n  {entry.why}\n\n"
         f"How to fix it\n  {entry.fix}\n\n"
-        f"Silence it on one line with `# qaplan: ignore[{entry.code}]`, or per path in "
-        f"qaplan.yaml: `ignore: [{{code: {entry.code}, path: \"plans/archive/*\"}}]`.\n"
+        + (_SILENCE if entry.severity == "warning" else _NO_SILENCE).format(code=entry.code)
     )
 
 

@@ -9,6 +9,7 @@ schema (`no` and `2024-06-30` stay text, as in editors that speak YAML 1.2).
 
 from __future__ import annotations
 
+import bisect
 import re
 import stat
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ _MAP_START, _MAP_END = _ev.MappingStartEvent, _ev.MappingEndEvent
 _SEQ_START, _SEQ_END = _ev.SequenceStartEvent, _ev.SequenceEndEvent
 _DOC_START, _STREAM_END = _ev.DocumentStartEvent, _ev.StreamEndEvent
 
+_NEWLINE = re.compile("\n")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL = {
@@ -107,6 +109,18 @@ def line_col(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character offset in `text`."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+class LineIndex:
+    """1-based line and column of many offsets in one text, after one pass over it."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """What `line_col(text, index)` answers, in logarithmic time."""
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:

@@ -162,6 +162,22 @@ TERM_PATTERN = (
 )
 
 
+# C0 and C1 control characters, DEL, the Unicode line and paragraph separators and the
+# bidirectional overrides: characters that move a terminal's cursor, recolour it, start a
+# CI workflow command on a new line, or reorder what a reader sees.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\x1b`), safe to print anywhere."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def derived_id(criterion: int, goal: int | None = None, activity: int | None = None) -> str:
     """The id a row without one gets from its position: C1, C1.G2, C1.G2.A3 (0-based in)."""
     text = f"C{criterion + 1}"

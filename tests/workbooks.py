@@ -118,3 +118,121 @@ def libreoffice_convert(source: Path, outdir: Path, infilter: str | None = None)
     converted = outdir / (source.stem + ".xlsx")
     assert converted.exists(), f"LibreOffice did not convert {source}: {done.stdout}{done.stderr}"
     return converted
+
+
+# --- hostile workbooks, built part by part (zipfile), never stored in the repository ----------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+PLAN_HEADER = ("Kvalitetskriterier", "Kvalitetsmål", "Aktiviteter", "Ansvarig", "Status 2024")
+
+
+def _inline(text: str) -> str:
+    return f'<is><t>{text}</t></is>'
+
+
+def plan_sheet_xml(rows: int = 2, *, cells: str = "", after: str = "",
+                   before_data: str = "") -> bytes:
+    """A worksheet part holding a small plan table, with hostile XML added where asked.
+
+    `cells` goes inside sheetData after the table's rows, `after` after sheetData (merged
+    ranges), `before_data` before it.
+    """
+    lines = []
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr">{_inline(text)}</c>'
+                     for i, text in enumerate(PLAN_HEADER))
+    lines.append(f'<row r="1">{header}</row>')
+    for number in range(2, rows + 2):
+        values = ("Kriterium", "Mål", f"Aktivitet {number}", "PD", f"Anteckning {number}")
+        row = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr">{_inline(text)}</c>'
+                      for i, text in enumerate(values))
+        lines.append(f'<row r="{number}">{row}</row>')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
+            f'{before_data}<sheetData>{"".join(lines)}{cells}</sheetData>{after}</worksheet>'
+            ).encode("utf-8")
+
+
+def raw_workbook(path: Path, sheet_xml: bytes, *, shared_strings: bytes | None = None,
+                 encrypted_flag: bool = False, compresslevel: int = 9) -> Path:
+    """An .xlsx package with one sheet, written part by part (parts a hostile file controls)."""
+    import zipfile
+
+    overrides = [("/xl/workbook.xml", f"{_CT}.sheet.main+xml"),
+                 ("/xl/worksheets/sheet1.xml", f"{_CT}.worksheet+xml")]
+    relations = [("rId1", "worksheet", "worksheets/sheet1.xml")]
+    if shared_strings is not None:
+        overrides.append(("/xl/sharedStrings.xml", f"{_CT}.sharedStrings+xml"))
+        relations.append(("rId2", "sharedStrings", "sharedStrings.xml"))
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/>'
+            + "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in overrides)
+            + "</Types>").encode(),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>").encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            '<sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL}">'
+            + "".join(f'<Relationship Id="{i}" Type="{_REL}/{kind}" Target="{target}"/>'
+                      for i, kind, target in relations)
+            + "</Relationships>").encode(),
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as package:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if encrypted_flag:
+                info.flag_bits |= 0x1  # "encrypted", as `zip -e` marks each entry
+            package.writestr(info, data)
+    return path
+
+
+def far_cells_workbook(path: Path, rows: int = 2) -> Path:
+    """A tiny workbook with one cell at XFD1 and one at A1048576 (the whole sheet's extent)."""
+    cells = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    xml = plan_sheet_xml(rows, cells=cells).replace(
+        b'</row>', b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+    return raw_workbook(path, xml)
+
+
+def wide_rows_workbook(path: Path, rows: int = 8000) -> Path:
+    """Every data row also holds a cell in the last column, XFD."""
+    lines = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>K</t></is></c><c r="B{n}" '
+        f't="inlineStr"><is><t>M</t></is></c><c r="C{n}" t="inlineStr"><is><t>A{n}</t></is>'
+        f'</c><c r="XFD{n}"><v>1</v></c></row>' for n in range(3, rows + 3))
+    return raw_workbook(path, plan_sheet_xml(1, cells=lines))
+
+
+def merge_comment_workbook(path: Path, tokens: int = 20_000) -> Path:
+    """A sheet whose XML holds many `<mergeCell` tokens inside a comment."""
+    comment = "<!--" + '<mergeCell ref="A1:B2"/>' * tokens + "-->"
+    return raw_workbook(path, plan_sheet_xml(2, after=comment))
+
+
+def merge_everything_workbook(path: Path, rows: int = 1000, ranges: int = 20) -> Path:
+    """Merged ranges that each span the whole sheet, over a table of `rows` rows."""
+    merges = '<mergeCell ref="A1:XFD1048576"/>' * ranges
+    return raw_workbook(path, plan_sheet_xml(rows, after=f'<mergeCells count="{ranges}">'
+                                                         f"{merges}</mergeCells>"))
+
+
+def big_strings_workbook(path: Path, megabytes: int = 111) -> Path:
+    """A small file whose sharedStrings part unpacks to `megabytes` MB."""
+    item = "<si><t>" + "x" * 1000 + "</t></si>"
+    count = megabytes * 1024 * 1024 // len(item)
+    strings = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" count="{count}" '
+               f'uniqueCount="{count}">' + item * count + "</sst>").encode()
+    return raw_workbook(path, plan_sheet_xml(2), shared_strings=strings)

@@ -24,7 +24,8 @@ class PlanContext:
     data: dict[str, Any]  # the plan, shaped as `qaplan.shape.PLAN` (or repaired to be)
     config: dict[str, Any] | None  # qaplan.yaml, shaped as `qaplan.shape.CONFIG`
     config_file: str | None
-    as_of: date
+    as_of: date  # today, or `validate --as-of`
+    config_unreadable: bool = False  # a qaplan.yaml applies but nothing in it could be read
     _rows: list[Row] | None = None
 
     @property

@@ -1,11 +1,67 @@
-"""Checks of the repository file qaplan.yaml: the units tree."""
+"""Checks of the repository file qaplan.yaml: the units tree, the ignore rules, what is usable."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from qaplan.findings import Finding, finding
+from qaplan.findings import CODES, Finding, finding
 from qaplan.loader import Document
+from qaplan.shape import CONFIG, Problem, problems
+
+
+def usable_part(data: dict[str, Any], found: list[Problem]) -> dict[str, Any]:
+    """`data` without the nodes that have problems, so one typo does not cost the rest.
+
+    An invalid `language` leaves the owners usable; an owner of the wrong shape drops that
+    owner, not the directory; unknown keys are dropped (they were reported).
+    """
+    usable = copy.deepcopy(data)
+    for _ in range(4):
+        for problem in found:
+            loc = tuple(problem["loc"])
+            if loc and loc[-1] == "[key]":
+                loc = loc[:-1]
+            if problem["type"] == "missing":
+                if len(loc) == 1:
+                    continue  # a missing `schema:` costs nothing else
+                loc = loc[:-1]  # the mapping that lacks a required field goes
+            _drop(usable, loc)
+        found = [p for p in problems(CONFIG, usable) if tuple(p["loc"]) != ("schema",)]
+        if not found:
+            return usable
+    return {}
+
+
+def _drop(data: dict[str, Any], loc: tuple[Any, ...]) -> None:
+    """Remove the node at `loc`; a list item takes its whole list with it (positions stay put)."""
+    if not loc:
+        data.clear()
+        return
+    parent: Any = data
+    for depth, part in enumerate(loc[:-1]):
+        if isinstance(parent, list):
+            _drop(data, loc[:depth])
+            return
+        if not isinstance(parent, dict) or part not in parent:
+            return
+        parent = parent[part]
+    if isinstance(parent, dict):
+        parent.pop(loc[-1], None)
+    elif isinstance(parent, list):
+        _drop(data, loc[:-1])
+
+
+def ignore_rule_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
+    """An `ignore:` rule that names an error code silences nothing, and says so (QP401)."""
+    found = []
+    for index, rule in enumerate(config.get("ignore") or ()):
+        entry = CODES.get(rule.get("code", ""))
+        if entry is not None and entry.severity == "error":
+            line, col = doc.value_position(("ignore", index, "code"))
+            found.append(finding(doc.file, line, col, "QP401", where="this ignore rule",
+                                 code=entry.code))
+    return found
 
 
 def config_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:

@@ -41,18 +41,19 @@ def due_date_present(ctx: PlanContext) -> Iterator[Finding]:
 
 @plan_check
 def follow_up_years(ctx: PlanContext) -> Iterator[Finding]:
-    as_of_year = ctx.as_of.year
+    # `ctx.as_of` is today (or `validate --as-of`), never a report's as-of: a report that
+    # looks back ignores later follow-ups instead of refusing them.
+    this_year = ctx.as_of.year
     for path, activity in ctx.activities:
-        start, end = due(activity.get("start")), due(activity.get("end"))
+        start = due(activity.get("start"))
         first = start.start_date.year if start else None
-        last = end.due_date.year if end else None
         for key, year, follow_up in follow_ups(activity):
             year_path = path + ("status", key)
-            if year > as_of_year:
-                yield ctx.at(year_path, "QP107", on_key=True, year=year, as_of_year=as_of_year)
-            elif (first is not None and year < first) or (last is not None and year > last):
-                yield ctx.at(year_path, "QP203", on_key=True, year=year,
-                             start=start or "…", end=end or "…")
+            if year > this_year:
+                yield ctx.at(year_path, "QP107", on_key=True, year=year, as_of_year=this_year)
+            elif first is not None and year < first:
+                # After `end` is fine: an unfinished activity is overdue and its note says why.
+                yield ctx.at(year_path, "QP203", on_key=True, year=year, start=start)
             if follow_up.get("state") is None:
                 yield ctx.at(year_path, "QP201", on_key=True, year=year)
 

@@ -10,6 +10,8 @@ from qaplan.findings import Finding
 
 @plan_check
 def declared_owners(ctx: PlanContext) -> Iterator[Finding]:
+    if ctx.config_unreadable:
+        return  # the owners may be declared in qaplan.yaml, whose error is reported there
     declared = ctx.declared_owners()
     for path, activity in ctx.activities:
         for index, owner in enumerate(activity.get("owners") or ()):
@@ -19,6 +21,8 @@ def declared_owners(ctx: PlanContext) -> Iterator[Finding]:
 
 @plan_check
 def known_unit(ctx: PlanContext) -> Iterator[Finding]:
+    if ctx.config_unreadable:
+        return
     unit = ctx.data["plan"].get("unit")
     units = ctx.config.get("units") if ctx.config else None
     if unit is None or not units:

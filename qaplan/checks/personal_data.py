@@ -14,7 +14,7 @@ from typing import Any
 
 from qaplan.checks import PlanContext, plan_check
 from qaplan.findings import Finding, finding
-from qaplan.loader import line_col
+from qaplan.loader import LineIndex
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _SE_PNR = re.compile(r"(?<![\w+-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
@@ -85,14 +85,33 @@ def find_personal_data(text: str) -> Iterator[tuple[int, str, str]]:
                 yield offset, code, value
 
 
+def mask(code: str, value: str) -> str:
+    """The value with enough hidden that a finding never repeats personal data in full."""
+    if code == "QP301":  # a***@example.se: the domain says whose address it is, not who
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if code == "QP302":  # 19121212-****: the last four digits make the number personal
+        return value[:-4] + "****"
+    if code == "QP303":  # 150765*****: the individual number and check digits
+        return value[:-5] + "*****"
+    # 070-*** ** 67: the first group (area code or country) and the last two digits.
+    first = next((i for i, ch in enumerate(value) if ch in " -"), 3)
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    last = digits[-2] if len(digits) >= 2 and digits[-2] >= first else len(value)
+    middle = "".join("*" if ch.isdigit() else ch for ch in value[first:last])
+    return value[:first] + middle + value[last:]
+
+
 @plan_check
 def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
-    starts: list[tuple[int, int]] | None = None
+    lines: LineIndex | None = None
+    starts: list[tuple[int, int]] = []
     for offset, code, value in sorted(find_personal_data(ctx.doc.text)):
-        if starts is None:
+        if lines is None:  # only files with a hit pay for the indexes
+            lines = LineIndex(ctx.doc.text)
             starts = sorted(ctx.doc.value_position(path) for path, _ in _strings(ctx.doc.data))
         # The finding points at the scalar that holds the match: the last one starting before it.
-        line, column = line_col(ctx.doc.text, offset)
+        line, column = lines.position(offset)
         index = bisect.bisect_right(starts, (line, column)) - 1
         line, column = starts[index] if index >= 0 else (line, column)
-        yield finding(ctx.doc.file, line, column, code, value=value)
+        yield finding(ctx.doc.file, line, column, code, value=mask(code, value))
