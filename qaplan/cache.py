@@ -1,28 +1,60 @@
 """A cache of checked files in `.qaplan_cache/`, keyed by everything a file's findings depend on.
 
-Entries are JSON (never pickle: a cache committed by someone else must not run code),
-written atomically, and any entry that cannot be read is ignored and rewritten.
-Deleting the directory is always safe.
+Trust: an entry is used only when it carries a MAC (keyed BLAKE2b) made with this user's
+secret key, which lives outside every repository (`$XDG_CACHE_HOME/qaplan/key`, else
+`~/.cache/qaplan/key`, mode 0600), so an entry planted by a pull request or by another user
+is a cache miss, never an answer. The directory is used only when it is a real directory
+(not a symbolic link) of this user that git does not track; it is made 0700 and entries
+0600, since they hold plan text. When any of this cannot be ensured, qaplan runs without
+the cache. Entries are JSON (never pickle), written atomically; an entry that cannot be
+read or verified is ignored and rewritten. Deleting the directory is always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+import tempfile
+from hmac import compare_digest
 from pathlib import Path
 from typing import Any
 
 from qaplan import __version__
-from qaplan.fsutil import write_atomic
 from qaplan.repo import git_root
 
 DIRECTORY = ".qaplan_cache"
-_FORMAT = "2"  # 2: the data on its own line, parsed only when a report needs it
+_FORMAT = "3"  # 3: signed entries; 2: the data on its own line, parsed only when needed
+_KEY_NAME = "key"
+_KEY_SIZE = 32
+_PERSON = b"qaplan-cache"  # BLAKE2b personalisation: this key signs cache entries only
+_IGNORE_ALL = "# created by qaplan; safe to delete\n*\n"
 
 
 def cache_root(start: Path) -> Path:
     """The repository root: the nearest directory with `.git` at or above `start`, else `start`."""
     return git_root(start) or start.resolve()
+
+
+def open_cache(root: Path) -> Cache | None:
+    """The cache of the repository at `root`, or None when it cannot be used safely."""
+    secret = _secret(root)
+    if secret is None:
+        return None
+    top = root / DIRECTORY
+    try:
+        made = _private_directory(top)
+        if made is None or (not made and _tracked_by_git(root)):
+            return None
+        if made:
+            _write_private(top / ".gitignore", _IGNORE_ALL.encode())
+        directory = top / f"v{_FORMAT}"
+        if _private_directory(directory) is None:
+            return None
+    except OSError:
+        return None
+    return Cache(directory, secret)
 
 
 def _code_stamp() -> str:
@@ -36,17 +68,20 @@ def _code_stamp() -> str:
 
 
 class Cache:
-    """Entries under `<root>/.qaplan_cache/<format>/`, one JSON file per key."""
+    """Signed entries under `<root>/.qaplan_cache/v<format>/`, one file per key."""
 
-    def __init__(self, root: Path) -> None:
-        self.directory = root / DIRECTORY / f"v{_FORMAT}"
+    def __init__(self, directory: Path, secret: bytes) -> None:
+        self.directory = directory
         self.stamp = _code_stamp()
+        self._secret = secret
         self._made: set[Path] = set()
 
     def key(self, raw: bytes, *parts: str) -> str:
+        """The entry's name: a digest of the file's bytes and of what its findings depend on."""
         digest = hashlib.blake2b(digest_size=20)
         for part in (__version__, _FORMAT, self.stamp, *parts):
-            digest.update(part.encode("utf-8"))
+            # surrogatepass: a file name that is not UTF-8 (surrogate-escaped) still has a key.
+            digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         digest.update(raw)
         return digest.hexdigest()
@@ -54,31 +89,193 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
-        """The entry's fields and its data as JSON text (parsed only by those who need it)."""
-        try:
-            with open(self._path(key), "rb") as handle:
-                raw = handle.read()
-            head, _, data = raw.partition(b"\n")
-            entry = json.loads(head)
-        except (OSError, ValueError):
+    def _seal(self, key: str, head: bytes, data_digest: bytes) -> bytes:
+        """The MAC of an entry: its key (an entry cannot move), its fields and its data's digest."""
+        mac = hashlib.blake2b(key=self._secret, person=_PERSON, digest_size=32)
+        for part in (key.encode("ascii"), head, data_digest):
+            mac.update(len(part).to_bytes(8, "big"))
+            mac.update(part)
+        return mac.hexdigest().encode("ascii")
+
+    def get(self, key: str, with_data: bool) -> tuple[dict[str, Any], bytes | None] | None:
+        """The entry's fields, and its data as JSON text when asked for (parsed by those who need it).
+
+        None for a missing entry and for one not signed with this user's key. Without
+        `with_data` only the signed first lines are read (validate needs no data).
+        """
+        lines = _read_regular(self._path(key), with_data)
+        if lines is None:
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key or not data:
+        seal, head, data = lines
+        mac, _, data_digest = seal.partition(b" ")
+        if not compare_digest(mac, self._seal(key, head, data_digest)):
+            return None
+        if data is not None and not compare_digest(data_digest, _digest(data)):
+            return None
+        try:
+            entry = json.loads(head)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         return entry, data
 
     def put(self, key: str, entry: dict[str, Any], data: Any) -> None:
-        """Write an entry: one line of fields, then `data` as JSON on the rest of the file."""
+        """Write a signed entry: its fields and `data`, as JSON."""
+        try:
+            head = json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
+            return  # nothing JSON can hold is worth a cache entry
+        self.put_raw(key, head.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass"))
+
+    def put_raw(self, key: str, head: bytes, data: bytes) -> None:
+        """Sign and write an entry: `MAC DIGEST`, the fields line `head`, then `data` (one line each)."""
         path = self._path(key)
-        text = (json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
-                + "\n" + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        digest = _digest(data)
         try:
             if path.parent not in self._made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                ignore = self.directory.parent / ".gitignore"
-                if not ignore.exists():
-                    ignore.write_text("# created by qaplan; safe to delete\n*\n", encoding="utf-8")
+                if _private_directory(path.parent) is None:
+                    return
                 self._made.add(path.parent)
-            write_atomic(path, text, durable=False)
+            seal = self._seal(key, head, digest) + b" " + digest
+            _write_private(path, b"\n".join((seal, head, data)))
         except OSError:
             return  # a cache that cannot be written is merely a slower run
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).hexdigest().encode("ascii")
+
+
+def _read_regular(path: Path, with_data: bool) -> tuple[bytes, bytes, bytes | None] | None:
+    """The seal, fields and (when asked for) data lines of the regular file at `path`.
+
+    Never through a final symbolic link, and never blocking on a FIFO.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            seal, head = handle.readline().rstrip(b"\n"), handle.readline()
+            if not head.endswith(b"\n"):
+                return None
+            return seal, head[:-1], handle.read() if with_data else None
+        except OSError:
+            return None
+
+
+def _write_private(path: Path, payload: bytes) -> None:
+    """Replace `path` atomically with a file only this user can read (mkstemp makes it 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _private_directory(path: Path) -> bool | None:
+    """Make `path` a 0700 directory of this user: True when made now, False when it was
+    there already, None when it is a symlink, not a directory, or another user's."""
+    try:
+        os.mkdir(path, 0o700)
+        made = True
+    except FileExistsError:
+        made = False
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        return None  # a symlink, a file, or someone else's: never read or write through it
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        os.chmod(path, 0o700)  # umask, or an older qaplan that made it 0755
+    return made
+
+
+def _tracked_by_git(root: Path) -> bool:
+    """Whether git tracks any file under the cache directory (True too when git cannot tell)."""
+    dot_git = root / ".git"
+    if dot_git.is_dir() and not (dot_git / "index").exists():
+        return False  # no index: nothing is tracked, and no git process is needed to know it
+    import subprocess
+
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "ls-files", "-z", "--", DIRECTORY], cwd=root, env=env,
+                              capture_output=True, check=False)
+    except OSError:
+        return True
+    return done.returncode != 0 or bool(done.stdout)
+
+
+def _secret_directory() -> Path | None:
+    """`$XDG_CACHE_HOME/qaplan`, else `~/.cache/qaplan` (None without an absolute home)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base, "qaplan")
+
+
+def _secret(root: Path) -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept secret."""
+    if not hasattr(os, "geteuid"):
+        return None  # ownership and modes cannot be checked here
+    directory = _secret_directory()
+    if directory is None:
+        return None
+    try:
+        if directory.resolve().is_relative_to(root):
+            return None  # a key inside the repository could have been committed by anyone
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        if _private_directory(directory) is None:
+            return None
+        key = directory / _KEY_NAME
+        secret = _read_key(key)
+        if secret is None and not os.path.lexists(key):
+            _make_key(key)
+            secret = _read_key(key)
+        return secret
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key at `path` when it is a regular file of this user that no one else can read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid()
+                or info.st_mode & 0o077 or info.st_size != _KEY_SIZE):
+            return None
+        secret = handle.read(_KEY_SIZE + 1)
+    return secret if len(secret) == _KEY_SIZE else None
+
+
+def _make_key(path: Path) -> None:
+    """Create the key whole, under its final name only once: concurrent first runs agree on it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_KEY_SIZE))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # fails if another process made the key first; then that one is used
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)

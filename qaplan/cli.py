@@ -129,11 +129,17 @@ class _ProgressBar:
 def _load_plans(
     paths: list[str] | None, day: date, skip_invalid: bool, no_cache: bool
 ) -> tuple[list[Any], list[str]]:
-    """The valid plans under PATHS for a report, with a progress bar on long runs."""
+    """The valid plans under PATHS for a report, with a progress bar on long runs.
+
+    `day` is the report's as-of; the checks compare with today, so that a report can look
+    back (its as-of only picks the follow-ups written by then).
+    """
     from qaplan.pipeline import load_plans
 
+    del day  # kept in the signature every report calls; the checks need today, not as-of
     with _ProgressBar() as progress:
-        return load_plans(paths, day, skip_invalid, use_cache=not no_cache, progress=progress)
+        return load_plans(paths, date.today(), skip_invalid, use_cache=not no_cache,
+                          progress=progress, skip_option="--skip-invalid")
 
 
 def _version(value: bool) -> None:
@@ -197,7 +203,7 @@ def validate(
     renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
     with _ProgressBar() as progress:
         run = check_paths(paths, _as_of(as_of), keep_plans=False, use_cache=not no_cache,
-                          progress=progress)
+                          progress=progress, whole_repo=True)
     _notes(run.notes)
     findings = run.findings
     checked = sum(1 for r in run.files if r.kind != "skipped")
@@ -234,12 +240,13 @@ def overdue(
     Example: qaplan overdue --owner PD --within 30
     """
     from qaplan.render import REPORT_FORMATS, render
+    from qaplan.render.text import printable
     from qaplan.reports.overdue import overdue_report, overdue_view
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
     plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
-    _notes(notes)
+    _notes([printable(note) for note in notes])
     report = overdue_report(plans, day, within=within, owners=owner or [])
     _out(render(overdue_view(report), fmt))
     if fail_on_overdue and report.overdue_count:
@@ -268,16 +275,19 @@ def status(
     Example: qaplan status --year 2025 --format markdown
     """
     from qaplan.render import REPORT_FORMATS, render
+    from qaplan.render.text import printable
     from qaplan.reports.status import status_report, status_view
 
     fmt = _check_format(fmt, REPORT_FORMATS)
     day = _as_of(as_of)
     plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
-    _notes(notes)
+    _notes([printable(note) for note in notes])
     _out(render(status_view(status_report(plans, day, year=year, within=within)), fmt))
 
 
 # --- diff --------------------------------------------------------------------------------------
+
+ANNOTATION_FORMATS = ("github", "sarif")  # diff only: each change at its line in the new side
 
 
 @app.command()
@@ -299,7 +309,11 @@ def diff(
                      help="Compare the plans at git revision REV with the working tree, or "
                      "REV..REV2 (REV...REV2: from their merge base)."),
     ] = None,
-    fmt: ReportFormatOption = "table",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Output: table (for people), markdown, csv, json, "
+                     "github (annotations at each change's line) or sarif (SARIF 2.1.0)."),
+    ] = "table",
     fail_on: Annotated[
         list[str] | None,
         typer.Option("--fail-on", metavar="KIND",
@@ -315,9 +329,10 @@ def diff(
     Example: qaplan diff --from-year 2024 --to-year 2025, or qaplan diff --rev origin/main
     """
     from qaplan.render import REPORT_FORMATS, render
+    from qaplan.render.text import printable
     from qaplan.reports.diff import check_fail_on, derived_warnings, diff_view, failing
 
-    fmt = _check_format(fmt, REPORT_FORMATS)
+    fmt = _check_format(fmt, (*REPORT_FORMATS, *ANNOTATION_FORMATS))
     day = _as_of(as_of)
     if rev is not None and (from_year is not None or to_year is not None):
         raise QaplanError("--rev compares revisions, --from-year/--to-year compare follow-up "
@@ -327,21 +342,31 @@ def diff(
         from qaplan.reports.diff import year_diff
 
         plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
-        _notes(notes)
+        _notes([printable(note) for note in notes])
         report = year_diff([r.plan for r in plans if r.plan is not None], from_year, to_year, day)
+        new_side, commit = plans, None
     else:
         from qaplan.git import load_sides
         from qaplan.reports.diff import revision_diff
 
-        sides = load_sides(rev, paths, day, skip_invalid)
-        _notes(sides.notes)
+        sides = load_sides(rev, paths, date.today(), skip_invalid)  # checks compare with today
+        _notes([printable(note) for note in sides.notes])
         report = revision_diff(
             [r.plan for r in sides.old if r.plan is not None],
             [r.plan for r in sides.new if r.plan is not None],
             day, sides.revisions.old_label, sides.revisions.new_label,
         )
-        _notes(derived_warnings(report))
-    _out(render(diff_view(report), fmt))
+        _notes([printable(note) for note in derived_warnings(report)])
+        new_side, commit = sides.new, sides.revisions.new
+    if fmt in ANNOTATION_FORMATS:
+        from qaplan.render.annotations import as_github, as_sarif
+        from qaplan.reports.locate import locate, read_revision, read_working_tree
+
+        reader = read_working_tree if commit is None else read_revision(commit)
+        draw = as_github if fmt == "github" else as_sarif
+        _out(draw(report, locate(report, new_side, reader), fail_on or []))
+    else:
+        _out(render(diff_view(report), fmt))
     if failing(report, fail_on or []):
         raise typer.Exit(1)
 
@@ -416,6 +441,11 @@ def import_(
         typer.Option("--guess-state",
                      help="Suggest a state from each note's words (and list the rows guessed)."),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing -o file; with --into, merge a sheet "
+                     "exported from another plan, or replace a file that has hard links."),
+    ] = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Read an Excel plan table into plan YAML, or merge it into a plan with --into.
@@ -429,11 +459,13 @@ def import_(
     if into is not None and output is not None:
         raise QaplanError("--into and -o/--output exclude each other: --into edits the file "
                           "in place")
-    if output is not None and output.exists():
+    if output is not None and output.exists() and not force:
         raise QaplanError(f"{display_path(output)} exists; merge the table into it with "
-                          f"--into {display_path(output)}, or choose another file")
+                          f"--into {display_path(output)}, replace it with --force, or choose "
+                          "another file")
     outcome = import_workbook(file, output=output, into=into, sheet=sheet, year=year,
-                              plan_id=plan_id, guess_state=guess_state, as_of=_as_of(as_of))
+                              plan_id=plan_id, guess_state=guess_state, as_of=_as_of(as_of),
+                              force=force)
     _notes(outcome.warnings)
     if outcome.guessed:
         _notes([f"guessed states ({len(outcome.guessed)}; check them):",
@@ -444,10 +476,9 @@ def import_(
         lines += [f"  {change}" for change in outcome.changes] or ["  no changes"]
         lines += [f"  not in the table (kept): {row}" for row in outcome.missing]
         if outcome.changed and not dry_run:
-            try:
-                write_atomic(into, outcome.text)
-            except OSError as exc:
-                raise QaplanError(f"{target}: cannot write ({exc.strerror})")
+            from qaplan.into import replace
+
+            replace(outcome.target, outcome.text)
             lines.append(f"wrote {target}")
         elif dry_run:
             lines.append("dry run: nothing written")
@@ -528,24 +559,37 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files that exist (default: skip them).")
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="SPEC", show_default=False,
+                     help="What CI and the pre-commit hook install: an exact version "
+                          "(qaplan==0.1.0) or a git URL with a tag "
+                          "(qaplan @ git+https://github.com/ORG/qaplan@v0.1.0). "
+                          "Default: this qaplan's version."),
+    ] = None,
 ) -> None:
     """Scaffold a plan repository: a starter plan, qaplan.yaml, schemas, CI and editor settings.
 
     Example: qaplan init quality-plans && qaplan validate quality-plans/plans
     """
-    from qaplan.init import init_repository
+    from qaplan.init import CACHE_ENTRY, check_source, default_source, init_repository
     from qaplan.repo import display_path
 
-    result = init_repository(directory, date.today(), force=force)
+    spec = default_source() if source is None else check_source(source)
+    result = init_repository(directory, date.today(), force=force, source=spec)
     for path in result.skipped:
         sys.stderr.write(f"skipped {display_path(path)}: exists (--force overwrites it)\n")
     for verb, written in (("wrote", result.written), ("overwrote", result.overwritten)):
         for path in written:
             _out(f"{verb} {display_path(path)}\n")
+    for path in result.updated:
+        _out(f"added {CACHE_ENTRY} to {display_path(path)}\n")
+    if result.installs:
+        _out(f"CI and the pre-commit hook install {result.installs} (--source names another).\n")
     if result.written or result.overwritten:
         plans = display_path(directory / "plans")
         _out(f"Next: edit the starter plan, then run `qaplan validate {plans}`.\n")
-    else:
+    elif not result.updated:
         sys.stderr.write("nothing written: every file exists\n")
 
 

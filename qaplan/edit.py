@@ -1,23 +1,27 @@
 """In-place edits of a plan file that keep comments, key order and untouched lines (import --into).
 
-The only user of ruamel.yaml. The file is loaded in round-trip mode, the imported
-table is matched to it (by id, else by title), each difference is applied to the
-node that holds it, and the text is written back atomically. Nothing is deleted:
+The imported table is matched to the plan (by id, else by title) and each difference
+becomes a splice into the text that was validated (`textedit.TextDoc`): a value
+replaced where it stands, an entry inserted after its siblings. The result must read
+back as exactly the intended data, else nothing is written. Nothing is deleted:
 activities missing from the table are only reported.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from qaplan.errors import QaplanError
+from qaplan.textedit import CannotEdit, Flow, TextDoc
 
-_ACTIVITY_ORDER = ("id", "title", "start", "end", "owners", "status")
-_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0), (4, 4, 0))
+_BOM = b"\xef\xbb\xbf"
+_TOP_ORDER = ["schema", "plan", "owners", "criteria"]
+_ROW_ORDER = ["id", "title", "goals", "activities"]
+_ACTIVITY_ORDER = ["id", "title", "start", "end", "owners", "status"]
+_FOLLOW_UP_ORDER = ["state", "note"]
+Path_ = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -30,120 +34,32 @@ class MergeReport:
     changed: bool = False
 
 
-def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
-
-
-def _dump(yaml: Any, data: Any) -> str:
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue()
-
-
-def load_round_trip(text: str, display: str) -> tuple[Any, Any]:
-    """The file's data and a dumper set to the file's own indentation."""
-    best: tuple[int, Any, Any] | None = None
-    original = text.splitlines()
-    for mapping, sequence, offset in _INDENTS:
-        yaml = _yaml(mapping, sequence, offset)
-        try:
-            data = yaml.load(text)
-        except Exception as exc:  # ruamel raises many kinds; the file was validated already
-            raise QaplanError(f"{display}: cannot edit the file ({exc})") from None
-        dumped = _dump(yaml, data)
-        if dumped == text:
-            return yaml, data
-        differing = sum(1 for a, b in zip(original, dumped.splitlines()) if a != b)
-        differing += abs(len(original) - len(dumped.splitlines()))
-        if best is None or differing < best[0]:
-            best = (differing, yaml, data)
-    assert best is not None
-    return best[1], best[2]
-
-
-def _flow_map(items: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    node = CommentedMap(items)
-    node.fa.set_flow_style()
-    return node
-
-
-def _flow_seq(items: list[Any]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    node = CommentedSeq(items)
-    node.fa.set_flow_style()
-    return node
-
-
-def _block_map(items: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    return CommentedMap(items)
-
-
-def _text(value: str) -> Any:
-    """A string node: a literal block for multi-line text, else plain or quoted as ruamel sees fit."""
-    if "\n" in value:
-        from ruamel.yaml.scalarstring import LiteralScalarString
-
-        return LiteralScalarString(value)
-    return value
-
-
 def _due(value: Any) -> Any:
     text = str(value)
     return int(text) if text.isdigit() else text
 
 
-def _status_entry(follow_up: Any) -> Any:
+def _status_entry(follow_up: Any) -> dict[str, Any]:
     items: dict[str, Any] = {}
     if follow_up.state is not None:
         items["state"] = follow_up.state.value
     if follow_up.note is not None:
-        items["note"] = _text(follow_up.note)
-    if follow_up.note is not None and "\n" in follow_up.note:
-        return _block_map(items)
-    return _flow_map(items)
+        items["note"] = follow_up.note
+    # A multi-line note reads best as a literal block, which needs a block mapping.
+    return items if "\n" in (follow_up.note or "") else Flow(items)
 
 
-def _activity_node(activity: Any) -> Any:
-    items: dict[str, Any] = {"id": activity.key, "title": _text(activity.title)}
+def _activity_map(activity: Any) -> dict[str, Any]:
+    items: dict[str, Any] = {"id": activity.key, "title": activity.title}
     if activity.start is not None:
         items["start"] = _due(activity.start)
     if activity.end is not None:
         items["end"] = _due(activity.end)
     if activity.owners:
-        items["owners"] = _flow_seq(list(activity.owners))
+        items["owners"] = list(activity.owners)
     if activity.status:
-        from ruamel.yaml.comments import CommentedMap
-
-        status = CommentedMap()
-        for year, follow_up in sorted(activity.status.items()):
-            status[year] = _status_entry(follow_up)
-        items["status"] = status
-    return _block_map(items)
-
-
-def _set_key(node: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
-    """Set `key` in a mapping, inserting a new key at its place in `order`."""
-    if key in node:
-        node[key] = value
-        return
-    position = len(node)
-    later = order[order.index(key) + 1:] if key in order else ()
-    for index, existing in enumerate(node):
-        if existing in later:
-            position = index
-            break
-    node.insert(position, key, value)
+        items["status"] = {year: _status_entry(f) for year, f in sorted(activity.status.items())}
+    return items
 
 
 def _norm(text: str) -> str:
@@ -151,13 +67,17 @@ def _norm(text: str) -> str:
 
 
 class _Merger:
-    def __init__(self, existing: Any, data: Any, imported: Any, known_owners: set[str]) -> None:
+    def __init__(self, existing: Any, doc: TextDoc, imported: Any, known_owners: set[str]) -> None:
         self.existing = existing
-        self.data = data
+        self.doc = doc
         self.imported = imported
         self.known_owners = known_owners
         self.report = MergeReport()
         self.keys = {row.key for row in self._rows(existing)}
+        # New rows are collected per parent and spliced in once, after the parent's last child.
+        self.new_activities: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self.new_goals: dict[int, list[dict[str, Any]]] = {}
+        self.new_criteria: list[dict[str, Any]] = []
 
     @staticmethod
     def _rows(plan: Any) -> list[Any]:
@@ -172,11 +92,13 @@ class _Merger:
     def change(self, text: str) -> None:
         self.report.changes.append(text)
 
-    def node(self, *path: Any) -> Any:
-        node = self.data
-        for step in path:
-            node = node[step]
-        return node
+    def at(self, path: Path_, key: str) -> Path_:
+        """`path` after checking that the entry there is the row `key` of the validated plan."""
+        node = self.doc.node(path)
+        found = node.entry("id") if node.kind == "map" else None
+        if found is not None and found[1].value != key:
+            raise CannotEdit(f"the entry at {key}'s place has id {found[1].value}")
+        return path
 
     def _find(self, rows: list[Any], item: Any, by_id: dict[str, tuple[Any, ...]],
               used: set[str]) -> tuple[Any, ...] | None:
@@ -186,6 +108,7 @@ class _Merger:
         return matches[0] if len(matches) == 1 else None
 
     def merge(self) -> MergeReport:
+        # Ids map to positions in the very text that was validated, so an edit lands on its row.
         criteria = {c.key: (ci, c) for ci, c in enumerate(self.existing.criteria)}
         goals = {g.key: (ci, gi, g) for ci, c in enumerate(self.existing.criteria)
                  for gi, g in enumerate(c.goals)}
@@ -200,63 +123,75 @@ class _Merger:
                 continue
             ci, old_criterion = found
             used.add(old_criterion.key)
-            self.retitle(("criteria", ci), old_criterion, criterion)
+            self.retitle(self.at(("criteria", ci), old_criterion.key), old_criterion, criterion)
             for goal in criterion.goals:
                 candidates = [v for v in goals.values() if v[0] == ci]
                 found_goal = self._find(candidates, goal, goals, used)
                 if found_goal is None:
-                    self.add_goal(ci, old_criterion, goal)
+                    self.add_goal(old_criterion, goal, self.new_goals.setdefault(ci, []))
                     continue
                 gci, gi, old_goal = found_goal
                 used.add(old_goal.key)
-                self.retitle(("criteria", gci, "goals", gi), old_goal, goal)
+                self.retitle(self.at(("criteria", gci, "goals", gi), old_goal.key), old_goal, goal)
                 for activity in goal.activities:
                     siblings = [v for v in activities.values() if v[:2] == (gci, gi)]
                     found_activity = self._find(siblings, activity, activities, used)
                     if found_activity is None:
-                        self.add_activity(gci, gi, old_goal, activity)
+                        self.add_activity(old_goal, activity,
+                                          self.new_activities.setdefault((gci, gi), []))
                         continue
                     aci, agi, ai, old = found_activity
                     used.add(old.key)
-                    self.update_activity(("criteria", aci, "goals", agi, "activities", ai), old,
-                                         activity)
+                    path = ("criteria", aci, "goals", agi, "activities", ai)
+                    self.update_activity(self.at(path, old.key), old, activity)
+        self.splice_new_rows()
         for key, (_, _, _, activity) in activities.items():
             if key not in used:
                 self.report.missing.append(f"{key} {activity.title!r}")
         return self.report
 
+    def splice_new_rows(self) -> None:
+        for (ci, gi), items in self.new_activities.items():
+            self.doc.append(("criteria", ci, "goals", gi), "activities", items, _ROW_ORDER)
+        for ci, items in self.new_goals.items():
+            self.doc.append(("criteria", ci), "goals", items, _ROW_ORDER)
+        if self.new_criteria:
+            self.doc.append((), "criteria", self.new_criteria, _TOP_ORDER)
+
     def new_owners(self) -> None:
-        from ruamel.yaml.comments import CommentedMap
-
-        added = {k: o for k, o in self.imported.plan.owners.items()
-                 if k not in self.known_owners and k not in self.existing.owners}
         used = {k for _, _, a in self.imported.plan.activities() for k in a.owners}
-        for key, owner in added.items():
-            if key not in used:
-                continue
-            if "owners" not in self.data or self.data["owners"] is None:
-                _set_key(self.data, "owners", CommentedMap(), ("schema", "plan", "owners",
-                                                               "criteria"))
-            self.data["owners"][key] = _flow_map({"name": owner.name})
-            self.change(f"owners: added {key} ({owner.name})")
+        added = {k: Flow({"name": o.name}) for k, o in self.imported.plan.owners.items()
+                 if k not in self.known_owners and k not in self.existing.owners and k in used}
+        if not added:
+            return
+        directory = self.doc.node(("owners",)) if self.doc.has((), "owners") else None
+        if directory is not None and directory.kind == "map":
+            for key, entry in added.items():
+                self.doc.set(("owners",), key, entry, [])
+        else:
+            self.doc.set((), "owners", dict(added), _TOP_ORDER)
+        for key, entry in added.items():
+            self.change(f"owners: added {key} ({entry['name']})")
 
-    def retitle(self, path: tuple[Any, ...], old: Any, new: Any) -> None:
+    def retitle(self, path: Path_, old: Any, new: Any) -> None:
         if old.title != new.title:
-            self.node(*path)["title"] = _text(new.title)
+            self.doc.set(path, "title", new.title, _ACTIVITY_ORDER)
             self.change(f"{old.key}: title {old.title!r} -> {new.title!r}")
 
-    def update_activity(self, path: tuple[Any, ...], old: Any, new: Any) -> None:
-        node = self.node(*path)
+    def update_activity(self, path: Path_, old: Any, new: Any) -> None:
+        from qaplan.model import FollowUp
+
         self.retitle(path, old, new)
         for name in ("start", "end"):
             value = getattr(new, name)
             before = getattr(old, name)
             if value is not None and (before is None or str(before).strip() != str(value)):
-                _set_key(node, name, _due(value), _ACTIVITY_ORDER)
+                self.doc.set(path, name, _due(value), _ACTIVITY_ORDER)
                 self.change(f"{old.key}: {name} {_shown(before)} -> {value}")
         if new.owners and list(new.owners) != list(old.owners):
-            _set_key(node, "owners", _flow_seq(list(new.owners)), _ACTIVITY_ORDER)
+            self.doc.set(path, "owners", list(new.owners), _ACTIVITY_ORDER)
             self.change(f"{old.key}: owners {_shown(old.owners)} -> [{', '.join(new.owners)}]")
+        entries: dict[int, tuple[Any, Any]] = {}
         for year in self.imported.years:
             entry = new.status.get(year)
             if entry is None:
@@ -265,28 +200,25 @@ class _Merger:
             state = entry.state if entry.state is not None else (before.state if before else None)
             if before is not None and before.state == state and before.note == entry.note:
                 continue
-            from qaplan.model import FollowUp
+            entries[year] = (before, FollowUp(state=state, note=entry.note))
+        if entries:
+            self.set_status(path, old, entries)
 
-            merged = FollowUp(state=state, note=entry.note)
-            if "status" not in node or node["status"] is None:
-                from ruamel.yaml.comments import CommentedMap
-
-                _set_key(node, "status", CommentedMap(), _ACTIVITY_ORDER)
-            status = node["status"]
-            if year in status and hasattr(status[year], "fa") and before is not None:
-                target = status[year]
-                for name, value in (("state", merged.state.value if merged.state else None),
-                                    ("note", merged.note)):
-                    if value is None:
-                        continue
-                    if name in target:
-                        target[name] = _text(value) if name == "note" else value
-                    else:
-                        target.insert(0 if name == "state" else len(target), name,
-                                      _text(value) if name == "note" else value)
-            else:
-                later = [index for index, existing in enumerate(status) if existing > year]
-                status.insert(later[0] if later else len(status), year, _status_entry(merged))
+    def set_status(self, path: Path_, old: Any, entries: dict[int, tuple[Any, Any]]) -> None:
+        status = self.doc.node((*path, "status")) if self.doc.has(path, "status") else None
+        if status is None or status.kind != "map":
+            self.doc.set(path, "status", {y: _status_entry(m) for y, (_, m) in entries.items()},
+                         _ACTIVITY_ORDER)
+        else:
+            years = sorted({*old.status, *entries})
+            for year, (before, merged) in entries.items():
+                node = status.entry(year)
+                if before is None or node is None or node[1].kind != "map":
+                    self.doc.set((*path, "status"), year, _status_entry(merged), years)
+                    continue
+                for name, value in _status_entry(merged).items():
+                    self.doc.set((*path, "status", year), name, value, _FOLLOW_UP_ORDER)
+        for year, (before, merged) in entries.items():
             self.change(f"{old.key}: status {year} {_follow_up(before)} -> {_follow_up(merged)}")
 
     def _next_id(self, prefix: str, siblings: list[str], default_letter: str) -> str:
@@ -312,47 +244,39 @@ class _Merger:
             return key
         return self._next_id(prefix, siblings, letter)
 
-    def _sequence(self, node: Any, key: str, order: tuple[str, ...]) -> Any:
-        from ruamel.yaml.comments import CommentedSeq
-
-        if key not in node or node[key] is None or (len(node[key]) == 0):
-            _set_key(node, key, CommentedSeq(), order)
-        return node[key]
-
-    def add_activity(self, ci: int, gi: int, goal: Any, activity: Any) -> None:
+    def add_activity(self, goal: Any, activity: Any, into: list[dict[str, Any]]) -> None:
         siblings = [a.key for a in goal.activities]
         activity = activity.model_copy()
         activity.id = self._fresh(activity, f"{goal.key}.", siblings, "A")
         goal.activities.append(activity)
-        goal_node = self.node("criteria", ci, "goals", gi)
-        self._sequence(goal_node, "activities", ("id", "title", "activities")).append(
-            _activity_node(activity))
+        into.append(_activity_map(activity))
         self.change(f"{activity.key}: added {activity.title!r}")
 
-    def add_goal(self, ci: int, criterion: Any, goal: Any) -> None:
+    def add_goal(self, criterion: Any, goal: Any, into: list[dict[str, Any]]) -> None:
         goal = goal.model_copy(deep=True)
         goal.id = self._fresh(goal, f"{criterion.key}.", [g.key for g in criterion.goals], "G")
         criterion.goals.append(goal)
-        node = _block_map({"id": goal.key, "title": _text(goal.title)})
-        crit_node = self.node("criteria", ci)
-        self._sequence(crit_node, "goals", ("id", "title", "goals")).append(node)
+        entry: dict[str, Any] = {"id": goal.key, "title": goal.title}
+        into.append(entry)
         self.change(f"{goal.key}: added goal {goal.title!r}")
         activities = list(goal.activities)
         goal.activities = []
+        entry["activities"] = []
         for activity in activities:
-            self.add_activity(ci, len(criterion.goals) - 1, goal, activity)
+            self.add_activity(goal, activity, entry["activities"])
 
     def add_criterion(self, criterion: Any) -> None:
         criterion = criterion.model_copy(deep=True)
         criterion.id = self._fresh(criterion, "", [c.key for c in self.existing.criteria], "C")
         self.existing.criteria.append(criterion)
-        node = _block_map({"id": criterion.key, "title": _text(criterion.title)})
-        self._sequence(self.data, "criteria", ("schema", "plan", "owners", "criteria")).append(node)
+        entry: dict[str, Any] = {"id": criterion.key, "title": criterion.title}
+        self.new_criteria.append(entry)
         self.change(f"{criterion.key}: added criterion {criterion.title!r}")
         goals = list(criterion.goals)
         criterion.goals = []
+        entry["goals"] = []
         for goal in goals:
-            self.add_goal(len(self.existing.criteria) - 1, criterion, goal)
+            self.add_goal(criterion, goal, entry["goals"])
 
 
 def _shown(value: Any) -> str:
@@ -373,19 +297,29 @@ def _follow_up(follow_up: Any) -> str:
     return f"{state}, {note!r}" if note else state
 
 
-def merge_into(path: Path, display: str, existing: Any, imported: Any, known_owners: set[str],
+def merge_into(raw: bytes, display: str, existing: Any, imported: Any, known_owners: set[str],
                modeline: str) -> MergeReport:
-    """Merge an imported table into the plan file at `path`; return the new text and the changes."""
-    raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
-    yaml, data = load_round_trip(text, display)
-    existing = existing.model_copy(deep=True)
-    report = _Merger(existing, data, imported, known_owners).merge()
-    new_text = _dump(yaml, data) if report.changes else text
-    if "yaml-language-server:" not in text.split("\n", 1)[0]:
-        new_text = modeline + "\n" + new_text
-        report.changes.append("added the yaml-language-server modeline")
+    """Merge an imported table into the plan text `raw` (the bytes that were validated)."""
+    from qaplan.loader import compose
+
+    bom = raw.startswith(_BOM)
+    text = raw[len(_BOM):].decode("utf-8") if bom else raw.decode("utf-8")
+    try:
+        doc = TextDoc(text, compose(text, display).data)
+        report = _Merger(existing.model_copy(deep=True), doc, imported, known_owners).merge()
+        if "yaml-language-server:" not in text.split("\n", 1)[0]:
+            doc.add_modeline(modeline)
+            report.changes.append("added the yaml-language-server modeline")
+        new_text = doc.result()
+        reread = compose(new_text, display)
+        if reread.findings or reread.data != doc.data:
+            raise CannotEdit("the edited text would not read back as the intended plan")
+    except CannotEdit as exc:
+        raise QaplanError(
+            f"{display}: cannot make these changes without rewriting more of the file than the "
+            f"edited entries ({exc}); nothing was written. Make the change by hand, or import "
+            "the table into a new file with -o and compare"
+        ) from None
     report.text = ("\ufeff" if bom else "") + new_text
-    report.changed = report.text != ("\ufeff" if bom else "") + text
+    report.changed = new_text != text
     return report

@@ -213,10 +213,12 @@ _register(
     "Write the date in one of the forms above.",
 )
 _register(
-    "QP109", "error", "unknown state", "unknown state '{value}' (expected one of: {allowed})",
+    "QP109", "error", "unknown state",
+    "unknown state '{value}'{hint} (the states are: {allowed})",
     "A follow-up's `state` is not one of `planned`, `ongoing`, `done`, `delayed`, `cancelled`.",
     "The state decides whether an activity is finished, and feeds every report.",
-    "Use one of the five states; free text belongs in `note`.",
+    "Use one of the five states, in English and lower case (`klart` is `done`, `pågår` is "
+    "`ongoing`); free text belongs in `note`.",
 )
 _register(
     "QP110", "error", "unknown unit", "unit '{unit}' is not in the units tree of {config}",
@@ -268,11 +270,33 @@ _register(
     "Move the activity's dates into the period, or widen `plan.period`.",
 )
 
+_register(
+    "QP205", "warning", "the same owner twice",
+    "owner '{owner}' is listed twice (first on line {first_line})",
+    "An activity's `owners` list names the same key more than once.",
+    "Usually a slip when copying rows; reports would list the owner once and the list reads "
+    "as if two people share the work.",
+    "Remove the second occurrence, or write the owner that was meant (`owners: [PD, GA]`).",
+)
+_register(
+    "QP206", "warning", "control character in text",
+    "{where} holds the control character {char}: '{text}'",
+    "A title, note, name or key holds a control character (such as ESC, written `\\e` or "
+    "`\\x1b` in a double-quoted string), a Unicode line separator or a bidirectional override.",
+    "They are invisible in an editor, but in a terminal, a CI log or a job summary they can "
+    "recolour text, move the cursor, start a workflow command or reorder what readers see, "
+    "and Excel refuses them.",
+    "Remove the character; write the text in plain characters.",
+)
+
+
 # --- QP3xx: personal data ----------------------------------------------------------------------
 
 _PD_WHY = (
     "Quality plans are shared widely and kept for years; personal data does not belong in them "
-    "(GDPR data minimisation). Name roles, not people."
+    "(GDPR data minimisation). Name roles, not people. The finding names the kind and masks "
+    "the value (`a***@example.se`, `19121212-****`, `070-*** ** 67`): CI logs, SARIF uploads "
+    "and code-quality reports are other systems."
 )
 _register(
     "QP301", "warning", "e-mail address", "personal data: e-mail address '{value}'",
@@ -304,7 +328,7 @@ _register(
 
 _register(
     "QP401", "warning", "an error cannot be silenced",
-    "{where} names the error {code}, which cannot be silenced; the error is still reported",
+    "{where} names the error {silenced}, which cannot be silenced; the error is still reported",
     "A `# qaplan: ignore[...]` comment, or an `ignore:` rule in `qaplan.yaml`, names a code of "
     "severity error. Only warnings can be silenced.",
     "An error makes every report refuse the plan; an error that `validate` did not show would "

@@ -213,6 +213,9 @@ def plans_at(
             f"at {label}: {detail}\n{first.file} has {len(errors)} error(s) at {label}; "
             "pass --skip-invalid to compare without it"
         )
+    for result in invalid:
+        first_error = result.errors[0].as_text() if result.errors else "not a valid plan"
+        notes.append(f"note: skipped {result.file} at {label}: {first_error}")
     if invalid:
         notes.append(f"note: skipped {len(invalid)} invalid file(s) at {label}")
     return plans, notes
@@ -229,7 +232,10 @@ class Sides:
 
 
 def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool) -> Sides:
-    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B)."""
+    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B).
+
+    `as_of` stands for today in the checks (the revision diff's own as-of is the CLI's).
+    """
     from qaplan.pipeline import load_plans
     from qaplan.repo import default_paths
 
@@ -238,7 +244,7 @@ def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bo
     given = paths or default_paths()
     old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid)
     if revisions.new is None:
-        new, more = load_plans(paths, as_of, skip_invalid)
+        new, more = load_plans(paths, as_of, skip_invalid, skip_option="--skip-invalid")
     else:
         new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid)
         if not old and not new:

@@ -323,6 +323,17 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     detail = f"{problem} ({context})" if context else str(problem)
+    if mark is not None and "nesting depth" in str(problem):
+        # libyaml >= 0.2.6 stops at its own depth (1000) while scanning ahead of the composer,
+        # before the composer's guard sees the 65th level: the same finding either way.
+        return finding(file, mark.line + 1, mark.column + 1, "QP006", limit=MAX_DEPTH)
     if mark is None:
         return finding(file, 1, 1, "QP001", detail=detail)
+    from qaplan.yamlhints import likely_cause
+
+    marks = [(m.line, m.column) for m in (getattr(exc, "problem_mark", None),
+                                          getattr(exc, "context_mark", None)) if m is not None]
+    cause = likely_cause(text, str(problem), marks)
+    if cause is not None:
+        return finding(file, cause[0], cause[1], "QP001", detail=cause[2])
     return finding(file, mark.line + 1, mark.column + 1, "QP001", detail=detail)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,16 +22,19 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from qaplan.values import (
     _YEAR,
+    BLANK_TEXT,
     CODE_PATTERN,
     MAX_YEAR,
     MIN_YEAR,
     OWNER_KEY_PATTERN,
     SLUG_PATTERN,
     TERM_PATTERN,
+    TITLE_PATTERN,
     YEAR_TEXT_PATTERN,
     Due,
     State,
     derived_id,
+    has_text,
     parse_due,
     parse_year,
 )
@@ -85,6 +89,19 @@ Slug = Annotated[
 OwnerKey = Annotated[str, Field(pattern=OWNER_KEY_PATTERN, max_length=100)]
 
 
+def _validate_title(value: str) -> str:
+    if not has_text(value):
+        raise PydanticCustomError("blank_text", BLANK_TEXT)
+    return value
+
+
+Title = Annotated[
+    str,
+    AfterValidator(_validate_title),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": TITLE_PATTERN}),
+]
+
+
 @dataclass(frozen=True)
 class _NoneIsEmpty:
     """`status:` or `goals:` left empty in YAML means none, as people write it; the JSON
@@ -136,7 +153,7 @@ class _Row(_Strict):
         "C1.G1.A1) when missing.",
         examples=["C1.G1.A1"],
     )
-    title: str = Field(
+    title: Title = Field(
         description="The text of the row as the plan table shows it.",
         examples=["Användbar feedback"],
     )
@@ -221,7 +238,7 @@ class PlanInfo(_Strict):
     """What the plan is: its id, title, unit, language and period."""
 
     id: Slug = Field(description="Slug, unique in the repository.", examples=["lakarprogrammet"])
-    title: str = Field(description="Title of the plan.")
+    title: Title = Field(description="Title of the plan.")
     unit: str | None = Field(
         None, description="The organisational unit: a key of the units tree in qaplan.yaml, or "
         "free text without one.", examples=["MED"]

@@ -20,7 +20,16 @@ from typing import Any
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document, compose, decode, parse, read, read_raw
-from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
+from qaplan.repo import (
+    Candidate,
+    default_paths,
+    discover,
+    display_path,
+    is_config,
+    nearest_config,
+    repository_files,
+    repository_root,
+)
 from qaplan.values import SCHEMA_V1
 
 TYPE_CHECKING = False
@@ -55,7 +64,8 @@ class ConfigResult:
         if self._model is None and self.data is not None:
             from qaplan.model import RepoConfig
 
-            self._model = RepoConfig.model_validate(self.data)
+            # What could be read of a file with errors may lack its `schema:` line.
+            self._model = RepoConfig.model_validate({**self.data, "schema": SCHEMA_V1})
         return self._model
 
     @property
@@ -155,20 +165,59 @@ class FileResult:
 
     @classmethod
     def from_cache(
-        cls, file: str, entry: dict[str, Any], data_json: bytes, config: ConfigResult | None
+        cls, file: str, entry: dict[str, Any], data_json: bytes | None, config: ConfigResult | None
     ) -> FileResult:
+        """The result a cache entry holds; ValueError when it is not of the shape `to_cache` writes."""
+        from qaplan.findings import CODES
+
+        kind, findings, note = entry.get("kind"), entry.get("findings"), entry.get("note")
+        ignores, position, plan_id = entry.get("line_ignores"), entry.get("id_position"), entry.get("plan_id")
+        if (kind not in _CACHED_KINDS or not isinstance(findings, list)
+                or not isinstance(ignores, list) or not _positions(position, 2)
+                or not isinstance(note, str | None) or not isinstance(plan_id, str | None)):
+            raise ValueError("not a cache entry")
+        for item in findings:
+            if not (isinstance(item, list) and len(item) == 5 and _positions(item[:2], 2)
+                    and item[2] in ("error", "warning") and item[3] in CODES
+                    and isinstance(item[4], str)):
+                raise ValueError("not a cached finding")
+        for item in ignores:
+            if not (isinstance(item, list) and len(item) == 2 and _positions(item[:1], 1)
+                    and (item[1] is None or isinstance(item[1], list)
+                         and all(isinstance(code, str) for code in item[1]))):
+                raise ValueError("not a cached ignore comment")
         return cls(
             file,
-            entry["kind"],
-            [Finding(file, line, col, sev, code, msg) for line, col, sev, code, msg in entry["findings"]],
+            kind,
+            [Finding(file, line, col, sev, code, msg) for line, col, sev, code, msg in findings],
             _data_json=data_json,
             config=config,
-            note=entry["note"],
-            line_ignores={line: None if codes is None else frozenset(codes)
-                          for line, codes in entry["line_ignores"]},
-            id_position=(entry["id_position"][0], entry["id_position"][1]),
-            plan_id=entry["plan_id"],
+            note=note,
+            line_ignores={line: None if codes is None else frozenset(codes) for line, codes in ignores},
+            id_position=(position[0], position[1]),
+            plan_id=plan_id,
         )
+
+    def check_cached_data(self) -> None:
+        """Parse the data from the cache now; ValueError unless it is a plan of the right shape."""
+        from qaplan.shape import PLAN, problems
+
+        data = self.data  # RecursionError or ValueError for JSON nested too deep or damaged
+        if data is None:
+            if self.plan_id is not None:
+                raise ValueError("a cached plan without its data")
+        elif (not isinstance(data, dict) or problems(PLAN, data)
+              or data["plan"]["id"] != self.plan_id):
+            raise ValueError("cached data that is not the plan")
+
+
+_CACHED_KINDS = frozenset((*FILE_KINDS, "skipped"))
+
+
+def _positions(values: Any, count: int) -> bool:
+    """Whether `values` is a list of `count` 1-based positions (lines, columns)."""
+    return (isinstance(values, list) and len(values) == count
+            and all(type(value) is int and value >= 1 for value in values))
 
 
 @dataclass(slots=True)
@@ -193,7 +242,7 @@ class _Configs:
 
     def __init__(self) -> None:
         self.loaded: dict[Path, ConfigResult] = {}
-        self.nearest: dict[Path, Path | None] = {}
+        self.nearest: dict[Path, ConfigResult | None] = {}
 
     def get(self, path: Path) -> ConfigResult:
         key = path.resolve()
@@ -203,10 +252,10 @@ class _Configs:
 
     def for_file(self, path: Path) -> ConfigResult | None:
         directory = path.parent
-        if directory not in self.nearest:
-            self.nearest[directory] = nearest_config(directory)
-        found = self.nearest[directory]
-        return self.get(found) if found is not None else None
+        if directory not in self.nearest:  # once per directory: resolving paths is slow
+            found = nearest_config(directory)
+            self.nearest[directory] = self.get(found) if found is not None else None
+        return self.nearest[directory]
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -218,15 +267,18 @@ _Work = tuple[Candidate, ConfigResult | None, bytes | None]
 
 def check_paths(
     paths: list[str] | None, as_of: date, *, use_cache: bool = True, jobs: int | None = None,
-    keep_plans: bool = True, progress: Progress | None = None,
+    keep_plans: bool = True, progress: Progress | None = None, whole_repo: bool = False,
 ) -> Run:
     """Read, classify and validate every YAML file under `paths`.
 
-    With keep_plans=False (validate) each plan's data is dropped once checked, so that
-    memory does not grow with the repository.
+    `as_of` stands for today in the checks (the future-year check). With keep_plans=False
+    (validate) each plan's data is dropped once checked, so that memory does not grow with
+    the repository. With whole_repo, files named on the command line are checked against
+    every plan of their repository for the rules that span files (a plan id used twice).
     """
     given = paths or default_paths()
-    candidates, fatal = _discover_each(given)
+    unreadable: list[tuple[Path, str]] = []
+    candidates, fatal = _discover_each(given, unreadable)
     configs = _Configs()
     work: list[_Work] = []
     for candidate in candidates:
@@ -234,12 +286,19 @@ def check_paths(
             configs.get(candidate.path)
         else:
             work.append((candidate, configs.for_file(candidate.path), None))
-    files = _check_all(work, as_of, _cache(use_cache and bool(work)), jobs, progress, keep_plans)
+    named_configs = list(configs.loaded.values())
+    if whole_repo and any(c.explicit for c in candidates):
+        # Only the plan ids of these are used, from the cache when it is warm.
+        work += [(c, configs.for_file(c.path), None) for c in _rest_of_repository(candidates)]
+    checked = _check_all(work, as_of, _cache(use_cache and bool(work)), jobs, progress, keep_plans)
+    named = {candidate.display for candidate in candidates}
+    files = [r for r in checked if r.file in named]
     notes = [r.note for r in files if r.note]
-    for config in configs.loaded.values():
+    for config in named_configs:  # a qaplan.yaml only the rest of the repository uses is not reported
         files.append(FileResult(config.file, "config", _suppress_lines(config.findings,
                                 config.line_ignores), config=config, line_ignores=config.line_ignores))
-    _unique_plan_ids(files)
+    files.extend(_unreadable_directory(path, why) for path, why in unreadable)
+    _unique_plan_ids(files, [r for r in checked if r.file not in named])
     files.sort(key=lambda r: r.file)
     fatal.extend(_empty_origins(given, candidates, files))
     return Run(files, notes, fatal)
@@ -259,9 +318,9 @@ def check_blobs(
 def _cache(wanted: bool) -> Cache | None:
     if not wanted:
         return None
-    from qaplan.cache import Cache, cache_root
+    from qaplan.cache import cache_root, open_cache
 
-    return Cache(cache_root(Path.cwd()))
+    return open_cache(cache_root(Path.cwd()))
 
 
 def _check_all(
@@ -280,15 +339,15 @@ def _check_all(
             if raw is None:
                 raw, _ = read_raw(candidate.path, candidate.display)
             key = None if raw is None else _cache_key(cache, raw, candidate, config, as_of)
-            entry = cache.get(key) if key else None
+            entry = cache.get(key, keep_plans) if key else None
             if entry is not None:
                 try:
                     result = FileResult.from_cache(candidate.display, *entry, config)
                     if keep_plans:
-                        result.data  # noqa: B018  (parsed now: a damaged entry is checked again)
+                        result.check_cached_data()  # now: a damaged entry is checked again
                     results.append(result)
                     continue
-                except (KeyError, TypeError, ValueError):
+                except (KeyError, TypeError, ValueError, RecursionError):
                     pass  # an entry of another shape: check the file again
         todo.append((candidate, config, key, raw))
     workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", "0")) or _cores()
@@ -381,12 +440,14 @@ def _crashed(candidate: Candidate) -> FileResult:
                                                           detail=detail)])
 
 
-def _discover_each(given: list[str]) -> tuple[list[Candidate], list[str]]:
+def _discover_each(
+    given: list[str], unreadable: list[tuple[Path, str]]
+) -> tuple[list[Candidate], list[str]]:
     candidates: dict[str, Candidate] = {}
     fatal: list[str] = []
     for path in given:
         try:
-            for candidate in discover([path]):
+            for candidate in discover([path], unreadable):
                 candidates.setdefault(candidate.display, candidate)
         except QaplanError as exc:
             fatal.append(str(exc))
@@ -419,8 +480,8 @@ def check_file(
 def _check_document(
     doc: Document, explicit: bool, config: ConfigResult | None, as_of: date
 ) -> FileResult:
-    result = FileResult(doc.file, "plan", list(doc.findings), config=config,
-                        line_ignores=_line_ignores(doc.text))
+    result = FileResult(doc.file, "plan", list(doc.findings) + _error_ignores(doc.file, doc.text),
+                        config=config, line_ignores=_line_ignores(doc.text))
     if doc.readable:
         if doc.blank:
             if not explicit:
@@ -485,17 +546,19 @@ def _validate_plan(
     from qaplan.shape import PLAN, problems
 
     config_file = result.config.file if result.config else None
+    unreadable = result.config is not None and result.config.data is None
     found = problems(PLAN, doc.data)
     if not found:
         result.id_position = doc.value_position(("plan", "id"))
-        result.findings.extend(run_plan_checks(PlanContext(doc, doc.data, config, config_file, as_of)))
+        result.findings.extend(run_plan_checks(
+            PlanContext(doc, doc.data, config, config_file, as_of, unreadable)))
         return True
     errors = schema_findings(found, doc, PLAN)
     result.findings.extend(errors)
     repaired = _repaired(doc, found)
     if repaired is not None:
         blocked = {(f.line, f.column) for f in errors} | repaired[1]
-        context = PlanContext(doc, repaired[0], config, config_file, as_of)
+        context = PlanContext(doc, repaired[0], config, config_file, as_of, unreadable)
         result.findings.extend(
             f for f in run_plan_checks(context) if (f.line, f.column) not in blocked
         )
@@ -556,11 +619,12 @@ def config_from_blob(raw: bytes, path: Path, display: str) -> ConfigResult:
 
 
 def _config_result(doc: Document, path: Path) -> ConfigResult:
-    from qaplan.checks.config import config_checks
+    """A qaplan.yaml checked; its data is what could be read (None when nothing could)."""
+    from qaplan.checks.config import config_checks, ignore_rule_checks, usable_part
     from qaplan.checks.schema import schema_findings
     from qaplan.shape import CONFIG, problems
 
-    findings = list(doc.findings)
+    findings = list(doc.findings) + _error_ignores(doc.file, doc.text)
     config = None
     if doc.readable:
         if not isinstance(doc.data, dict):
@@ -568,34 +632,87 @@ def _config_result(doc: Document, path: Path) -> ConfigResult:
                                     detail="qaplan.yaml must be a mapping with 'schema: qaplan/v1'"))
         else:
             found = problems(CONFIG, doc.data)
-            if found:
-                findings.extend(schema_findings(found, doc, CONFIG))
-            else:
-                config = doc.data
-                findings.extend(config_checks(doc, config))
+            findings.extend(schema_findings(found, doc, CONFIG))
+            # The plans keep what could be read, so one typo here is one finding, not
+            # false findings in every plan.
+            config = usable_part(doc.data, found) if found else doc.data
+            findings.extend(config_checks(doc, config))
+            findings.extend(ignore_rule_checks(doc, config))
     return ConfigResult(path, doc.file, config, findings, _line_ignores(doc.text))
 
 
-def _unique_plan_ids(files: list[FileResult]) -> None:
-    seen: dict[str, str] = {}
-    for result in sorted(files, key=lambda r: r.file):
-        plan_id = result.plan_id
-        if plan_id is None or result.kind != "plan":
+def _unreadable_directory(path: Path, why: str) -> FileResult:
+    """A directory that cannot be listed: an error, so that no run passes as if it saw it all."""
+    display = display_path(path)
+    detail = f"this directory cannot be listed ({why}), so the plans in it were not checked"
+    return FileResult(display, "plan", [finding(display, 1, 1, "QP011", detail=detail)])
+
+
+def _rest_of_repository(candidates: list[Candidate]) -> list[Candidate]:
+    """The repository's other YAML files, beside the files named on the command line."""
+    named = {os.path.realpath(candidate.path) for candidate in candidates}
+    roots: dict[Path, Path | None] = {}
+    for candidate in candidates:
+        if candidate.explicit and candidate.path.parent not in roots:
+            roots[candidate.path.parent] = repository_root(candidate.path.parent)
+    rest: dict[str, Candidate] = {}
+    for root in sorted({root for root in roots.values() if root is not None}):
+        show = _displayer(root)
+        for rel in repository_files(root):
+            path = root / rel
+            if str(path) not in named:
+                display = show(rel)
+                rest.setdefault(display, Candidate(path, display, False, str(root)))
+    return [rest[key] for key in sorted(rest)]
+
+
+def _displayer(root: Path) -> Callable[[str], str]:
+    """`display_path` for paths relative to `root` (resolved), without its cost per file."""
+    here = Path.cwd().resolve()
+    if root == here or here in root.parents:
+        prefix = display_path(root)
+        return lambda rel: rel if prefix == "." else f"{prefix}/{rel}"
+    if root in here.parents:
+        inside = here.relative_to(root).as_posix() + "/"
+        return lambda rel: rel[len(inside):] if rel.startswith(inside) else f"{root.as_posix()}/{rel}"
+    return lambda rel: f"{root.as_posix()}/{rel}"
+
+
+def _unique_plan_ids(files: list[FileResult], rest: list[FileResult]) -> None:
+    """QP112 on a plan whose id a plan before it (in path order) has.
+
+    `rest` are the repository's plans outside the run: when the later of two plans is one of
+    them, the finding goes on the named plan instead, so a hook given only the changed files
+    still sees the clash.
+    """
+    reported = {id(result) for result in files}
+    by_id: dict[str, list[FileResult]] = {}
+    for result in sorted([*files, *rest], key=lambda r: r.file):
+        if result.plan_id is not None and result.kind == "plan":
+            by_id.setdefault(result.plan_id, []).append(result)
+    for plan_id, group in by_id.items():
+        if len(group) < 2:
             continue
-        if plan_id in seen:
+        targets = [(later, group[0]) for later in group[1:] if id(later) in reported]
+        if not targets and id(group[0]) in reported:
+            targets = [(group[0], group[1])]
+        for result, other in targets:
             line, col = result.id_position
-            extra = finding(result.file, line, col, "QP112", id=plan_id, other=seen[plan_id])
+            extra = finding(result.file, line, col, "QP112", id=plan_id, other=other.file)
             result.findings = sorted(result.findings + _suppress_lines([extra], result.line_ignores))
-        else:
-            seen[plan_id] = result.file
 
 
 def _suppress(result: FileResult) -> list[Finding]:
-    """The findings not silenced by the repository file's rules or a comment on their line."""
+    """The findings not silenced by the repository file's rules or a comment on their line.
+
+    Only warnings can be silenced: an error makes reports refuse the plan, so hiding it
+    would only hide why.
+    """
     if not result.findings:
         return result.findings
     rules = result.config.ignored_codes(result.file) if result.config is not None else []
-    kept = [item for item in result.findings if item.code not in rules]
+    kept = [item for item in result.findings
+            if item.code not in rules or item.severity == "error"]
     return _suppress_lines(kept, result.line_ignores)
 
 
@@ -607,40 +724,98 @@ def _suppress_lines(
     kept = []
     for item in findings:
         codes = line_ignores.get(item.line, frozenset())
-        if codes is None or item.code in codes:
+        if item.severity == "warning" and (codes is None or item.code in codes):
             continue
         kept.append(item)
     return kept
 
 
+def _error_ignores(file: str, text: str) -> list[Finding]:
+    """A `# qaplan: ignore[...]` comment that names an error code (QP401): it silences nothing."""
+    if "qaplan:" not in text:
+        return []
+    from qaplan.findings import CODES
+
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _IGNORE.search(line)
+        if match is None or match.group(1) is None:
+            continue
+        for code in (c.strip() for c in match.group(1).split(",")):
+            entry = CODES.get(code.upper())
+            if entry is not None and entry.severity == "error":
+                found.append(finding(file, number, match.start() + 1, "QP401",
+                                     where="this ignore comment", silenced=entry.code))
+    return found
+
+
 def load_plans(
-    paths: list[str] | None, as_of: date, skip_invalid: bool, *, use_cache: bool = True,
-    progress: Progress | None = None,
+    paths: list[str] | None, today: date, skip_invalid: bool, *, use_cache: bool = True,
+    progress: Progress | None = None, skip_option: str | None = None,
 ) -> tuple[list[FileResult], list[str]]:
-    """Valid plans for a report; a plan with errors stops it (exit 2) unless skipped."""
-    run = check_paths(paths, as_of, use_cache=use_cache, progress=progress)
+    """Valid plans for a report; a plan with errors stops it (exit 2) unless skipped.
+
+    `today` stands for today in the checks (a report's own as-of only picks follow-ups);
+    `skip_option` is the command's option that skips invalid plans, named in its hints.
+    Every file left out is named, with why.
+    """
+    run = check_paths(paths, today, use_cache=use_cache, progress=progress)
     notes = list(run.notes)
     if run.fatal:
         raise QaplanError("\n".join([*run.fatal, *notes]))
+    notes.extend(_config_notes(run.files))
     plans = []
-    skipped = 0
+    left_out: list[str] = []
     for result in run.files:
-        if result.kind == "config":
+        if result.kind != "plan":
             continue
-        errors = result.errors
-        if errors:
+        refusal = _refusal(result, skip_option)
+        if refusal is not None:
             if not skip_invalid:
-                first = errors[0]
-                raise QaplanError(
-                    f"{first.as_text()}\n{result.file} has {len(errors)} error(s); run "
-                    f"`qaplan validate {result.file}` to see them all, or pass --skip-invalid"
-                )
-            skipped += 1
+                raise QaplanError(refusal[1])
+            left_out.append(f"{result.file}: {refusal[0]}")
             continue
         if result.plan is not None:
             plans.append(result)
-    if skipped:
-        notes.append(f"note: skipped {skipped} invalid file(s); `qaplan validate` lists their errors")
+    if left_out and plans:
+        notes.extend(f"note: skipped {why}" for why in left_out)
+        notes.append(f"note: skipped {len(left_out)} invalid file(s); `qaplan validate` lists "
+                     "their errors")
     if not plans:
-        raise QaplanError("no valid plan files to report on")
+        skipped = [note.removeprefix("note: ") for note in run.notes]
+        raise QaplanError("\n  ".join(["no valid plan files to report on:", *left_out, *skipped]))
     return plans, notes
+
+
+def _refusal(result: FileResult, skip_option: str | None) -> tuple[str, str] | None:
+    """Why a report cannot use this plan: (a short reason, the full message), or None."""
+    hint = f", or pass {skip_option} to report on the other plans" if skip_option else ""
+    if result.errors:
+        first, count = result.errors[0], len(result.errors)
+        return (f"{first.as_text()} ({count} error(s))",
+                f"{first.as_text()}\n{result.file} has {count} error(s); run "
+                f"`qaplan validate {result.file}` to see them all{hint}")
+    config = result.config
+    if config is not None and config.data is None:
+        # Without its qaplan.yaml the plan's owners and units cannot be told apart from typos.
+        first = next((f for f in config.findings if f.severity == "error"), None)
+        cause = first.as_text() if first is not None else f"{config.file}: cannot be read"
+        return (f"its {config.file} cannot be read: {cause}",
+                f"{cause}\n{result.file} uses {config.file}, which cannot be read; fix it "
+                f"(`qaplan validate {config.file}`){hint}")
+    return None
+
+
+def _config_notes(files: list[FileResult]) -> list[str]:
+    """A note for each qaplan.yaml with errors whose readable part the plans still use."""
+    notes = []
+    for result in files:
+        config = result.config
+        if result.kind != "config" or config is None or config.data is None:
+            continue
+        errors = [f for f in config.findings if f.severity == "error"]
+        if errors:
+            notes.append(f"note: {errors[0].as_text()}\nnote: {config.file} has "
+                         f"{len(errors)} error(s); the plans use what could be read from it "
+                         f"(`qaplan validate {config.file}` lists them)")
+    return notes

@@ -24,14 +24,29 @@ class Candidate:
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the current directory, with '/' (absolute when outside it)."""
+    """The path relative to the current directory, with '/' (absolute when outside it).
+
+    A name that is not UTF-8 shows its bytes as `\\xNN` (and a `\\` as `\\\\`, so that
+    two files never show the same name): printable everywhere, never an encoding error.
+    """
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path.as_posix()
+        return _printable(path.as_posix())
     if rel.startswith(".."):
-        return Path(os.path.abspath(path)).as_posix()
-    return Path(rel).as_posix()
+        return _printable(Path(os.path.abspath(path)).as_posix())
+    return _printable(Path(rel).as_posix())
+
+
+def _printable(name: str) -> str:
+    if "\\" not in name and name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return (name.replace("\\", "\\\\").encode("utf-8", "surrogateescape")
+                .decode("utf-8", "backslashreplace"))
+    return name.replace("\\", "\\\\")
 
 
 def default_paths() -> list[str]:
@@ -39,15 +54,20 @@ def default_paths() -> list[str]:
     return ["plans"] if Path("plans").is_dir() else ["."]
 
 
-def discover(paths: list[str]) -> list[Candidate]:
-    """Every YAML file under `paths`, sorted and without repeats; a missing path is an error."""
+def discover(
+    paths: list[str], unreadable: list[tuple[Path, str]] | None = None
+) -> list[Candidate]:
+    """Every YAML file under `paths`, sorted and without repeats; a missing path is an error.
+
+    A directory that cannot be listed is added to `unreadable` with why, when given.
+    """
     found: dict[str, Candidate] = {}
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise QaplanError(f"{given}: no such file or directory")
         if root.is_dir():
-            for file in _walk(root):
+            for file in _walk(root, unreadable):
                 display = display_path(file)
                 found.setdefault(display, Candidate(file, display, False, given))
         else:
@@ -56,9 +76,14 @@ def discover(paths: list[str]) -> list[Candidate]:
     return [found[key] for key in sorted(found)]
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def failed(error: OSError) -> None:
+        if unreadable is not None and error.filename is not None:
+            unreadable.append((Path(error.filename), error.strerror or type(error).__name__))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(
             name for name in dirnames if not name.startswith(".") and name not in SKIPPED_DIRS
         )
@@ -96,3 +121,53 @@ def nearest_config(directory: Path) -> Path | None:
 
 def is_config(path: Path) -> bool:
     return path.name == CONFIG_NAME
+
+
+def repository_root(path: Path) -> Path | None:
+    """The repository `path` belongs to: its git root, else the directory of its qaplan.yaml."""
+    start = path if path.is_dir() else path.parent
+    root = git_root(start)
+    if root is not None:
+        return root
+    config = nearest_config(start)
+    return config.parent if config is not None else None
+
+
+def repository_files(root: Path) -> list[str]:
+    """Every YAML file of the repository at `root` that a plan could be: '/' paths from `root`.
+
+    In a git work tree, files git ignores do not count (they are not part of what is
+    committed); hidden directories and `node_modules` are skipped as in a directory search.
+    """
+    listed = _git_files(root)
+    if listed is None:
+        start = len(str(root)) + 1
+        listed = [str(file)[start:].replace(os.sep, "/") for file in _walk(root)]
+    files = []
+    for rel in listed:
+        parts = rel.split("/")
+        if (rel.endswith(YAML_SUFFIXES) and parts[-1] != CONFIG_NAME
+                and not any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)):
+            files.append(rel)
+    return sorted(files)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Tracked and untracked files not ignored, relative to `root`; None without a work tree."""
+    import subprocess
+
+    if not (root / ".git").exists():
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+             "--", "*.yaml", "*.yml"],
+            cwd=root, capture_output=True, check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None  # not a work tree git can read: every file counts
+    names = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from qaplan.values import (
+    BLANK_TEXT,
     CODE_PATTERN,
     LANGUAGES,
     OWNER_KEY_PATTERN,
     SCHEMA_V1,
     SLUG_PATTERN,
     STATES,
+    has_text,
     parse_due,
     parse_year,
 )
@@ -65,6 +67,16 @@ class Text(Kind):
         elif self.regex is not None and not self.regex.search(value):
             _problem(out, loc, "string_pattern_mismatch",
                      f"String should match pattern '{self.pattern}'", value)
+
+
+class Title(Kind):
+    """Text that holds more than whitespace: a title needs words."""
+
+    def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:
+        if type(value) is not str:
+            _problem(out, loc, "string_type", "Input should be a valid string", value)
+        elif not has_text(value):
+            _problem(out, loc, "blank_text", BLANK_TEXT, value)
 
 
 class OneOf(Kind):
@@ -191,6 +203,7 @@ def _optional(kind: Kind) -> tuple[Kind, bool]:
 
 
 _TEXT = Text()
+_TITLE = Title()
 _DUE = Parsed(parse_due, "due_form")  # a year, a term or a date: `qaplan.values.Due`
 _YEAR = Parsed(parse_year, "year")
 _SLUG = Text(SLUG_PATTERN, 200)
@@ -204,7 +217,7 @@ _OWNERS = (MapOf(_OWNER_KEY, Record("Owner", {
 
 
 def _row(name: str, **fields: tuple[Kind, bool]) -> Record:
-    return Record(name, {"id": _optional(_SLUG), "title": (_TEXT, True), **fields})
+    return Record(name, {"id": _optional(_SLUG), "title": (_TITLE, True), **fields})
 
 
 _FOLLOW_UP = Record("FollowUp", {
@@ -225,7 +238,7 @@ PLAN = Record("PlanFile", {
     "schema": _SCHEMA,
     "plan": (Record("PlanInfo", {
         "id": (_SLUG, True),
-        "title": (_TEXT, True),
+        "title": (_TITLE, True),
         "unit": _optional(_TEXT),
         "language": _LANGUAGE,
         "period": _optional(Record("Period", {"start": (_YEAR, True), "end": (_YEAR, True)})),

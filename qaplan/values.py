@@ -138,7 +138,7 @@ def _parse_year(value: Any) -> int:
     if isinstance(value, str) and _YEAR.match(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("a status key must be a four-digit year such as 2024")
+        raise ValueError("expected a four-digit year such as 2024")
     return _check_year(value)
 
 
@@ -150,6 +150,15 @@ SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # no-break space), which ECMA-262's `\s` counts as a space and Python's and Rust's do not.
 OWNER_KEY_PATTERN = r"^[^\s,\x00-\x1f\uFEFF]+$"
 CODE_PATTERN = r"^QP[0-9]{3}$"
+# For the JSON Schema only (qaplan reads a title with `has_text`): some character that is
+# not whitespace. ECMA's `\s` also counts U+FEFF, which `str.strip` keeps: looser, never stricter.
+TITLE_PATTERN = r"\S|\uFEFF"
+BLANK_TEXT = "Text should hold more than whitespace"
+
+
+def has_text(value: str) -> bool:
+    """True when a title holds something other than whitespace (`""` and `"  "` do not)."""
+    return bool(value.strip())
 
 # For the JSON Schema only (qaplan reads these values with Due.parse and parse_year): the
 # whitespace str.strip() removes around a year or term, as each engine reads it; ECMA's `\s`

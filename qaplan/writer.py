@@ -121,13 +121,14 @@ def _entry(head: str, fields: list[tuple[str, str]], indent: str) -> list[str]:
 
 
 def _field(indent: str, name: str, value: str) -> list[str]:
-    if "\n" in value and _literal_ok(value):
+    if "\n" in value and literal_ok(value):
         return [f"{indent}{name}: |-", *(f"{indent}  {line}" if line else "" for line in
                                           value.split("\n"))]
     return [f"{indent}{name}: {scalar(value)}"]
 
 
-def _literal_ok(value: str) -> bool:
+def literal_ok(value: str) -> bool:
+    """Whether `value` can be written as a literal block (`|-`) and read back the same."""
     return (
         not _NEEDS_ESCAPE.search(value)
         and "\t" not in value
@@ -144,7 +145,7 @@ def scalar(value: Any, flow: bool = False) -> str:
         return str(value)
     if _plain_ok(value, flow):
         return value
-    return _double_quoted(value)
+    return double_quoted(value)
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
@@ -162,7 +163,8 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return isinstance(resolved, str) and resolved == text
 
 
-def _double_quoted(text: str) -> str:
+def double_quoted(text: str) -> str:
+    """`text` as a double-quoted YAML scalar, with escapes for what cannot stand raw."""
     out = ['"']
     for ch in text:
         if ch == "\\":

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qaplan.findings import codes_markdown_table  # noqa: E402
-from qaplan.init import EXAMPLE_FILES, STATIC_FILES, template  # noqa: E402
+from qaplan.init import EXAMPLE_FILES, STATIC_FILES, static_text  # noqa: E402
 from qaplan.model import config_json_schema, plan_json_schema  # noqa: E402
 
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"
@@ -34,7 +34,7 @@ def write_examples() -> None:
         if path in EXAMPLE_FILES:
             target = ROOT / "examples" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(template(name), encoding="utf-8")
+            target.write_text(static_text(name), encoding="utf-8")
 
 
 def main() -> None:

@@ -305,7 +305,7 @@ def test_revision_diff_markdown_for_a_pull_request(gitrepo: Path) -> None:
     result = run_cli("diff", "--rev", "HEAD~1..HEAD", "--as-of", AS_OF, "--format", "markdown")
     assert result.exit_code == 0
     text = result.stdout
-    assert text.startswith("## Plan changes from HEAD~1 to HEAD\n")
+    assert text.startswith("## Plan changes from HEAD\\~1 to HEAD\n")  # "~" escaped: no strikethrough
     assert "### course" in text
     assert "| ID " in text and "| Change " in text
     row = next(line for line in text.splitlines() if "owners_changed" in line)
@@ -314,7 +314,7 @@ def test_revision_diff_markdown_for_a_pull_request(gitrepo: Path) -> None:
     ]
     plan_added = next(line for line in text.splitlines() if "plan_added" in line)
     assert "Added plan" in plan_added and "–" in plan_added
-    assert text.rstrip().endswith("**9 changes from HEAD~1 to HEAD: 1 done, 1 plan_added, "
+    assert text.rstrip().endswith("**9 changes from HEAD\\~1 to HEAD: 1 done, 1 plan_added, "
                                   "1 plan_removed, 1 activity_added, 1 activity_removed, "
                                   "1 due_postponed, 1 due_advanced, 1 owners_changed, "
                                   "1 state_changed, 1 title_changed.**")

@@ -20,6 +20,7 @@ from qaplan.init import EXAMPLE_FILES, STATIC_FILES, starter_plan
 
 WRITTEN = [
     ".github/workflows/qaplan.yml",
+    ".gitignore",
     ".gitlab-ci.yml",
     ".pre-commit-config.yaml",
     ".vscode/extensions.json",
@@ -48,7 +49,8 @@ def test_init_into_a_new_directory_writes_the_scaffold(here: Path) -> None:
     result = run_cli("init", "repo")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [f"wrote repo/{path}" for path in WRITTEN] + [
-        "Next: edit the starter plan, then run `qaplan validate repo/plans`."
+        "CI and the pre-commit hook install qaplan==0.1.0 (--source names another).",
+        "Next: edit the starter plan, then run `qaplan validate repo/plans`.",
     ]
     assert result.stderr == ""
     assert sorted(p.relative_to(here / "repo").as_posix()
@@ -123,8 +125,11 @@ def test_init_twice_writes_nothing_the_second_time(here: Path) -> None:
     result = run_cli("init", "repo")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == len(WRITTEN) + 1
-    assert result.stderr.splitlines()[-1] == "nothing written: every file exists"
+    # Every file is skipped but .gitignore, which already holds the cache's line.
+    assert result.stderr.splitlines() == [
+        f"skipped repo/{path}: exists (--force overwrites it)"
+        for path in WRITTEN if path != ".gitignore"
+    ] + ["nothing written: every file exists"]
     assert {p: p.read_bytes() for p in (here / "repo").rglob("*") if p.is_file()} == before
 
 
@@ -279,6 +284,9 @@ def test_pre_commit_config_runs_the_hook() -> None:
     hook = config["repos"][0]["hooks"][0]
     assert hook["id"] == "qaplan-validate"
     assert hook["entry"] == "qaplan validate"
+    # pre-commit installs qaplan itself: the hook needs nothing on PATH but pre-commit.
+    assert hook["language"] == "python"
+    assert hook["additional_dependencies"] == ["qaplan==0.1.0"]
     assert hook["types"] == ["yaml"]
     assert hook["require_serial"] is True
 

@@ -176,7 +176,8 @@ def test_into_without_ids_matches_by_title_and_adds_the_modeline(repo: Path) -> 
         ["Studieresultaten motsvarar lärandemål.", "Användbar återkoppling",
          "Analysera återkopplingen", 2022, 2024, "PD", "Klart och utvärderat."],
     ], merge_first_criterion=False)
-    result = run_cli("import", "filled.xlsx", "--into", "plans/prog.yaml", "--guess-state")
+    result = run_cli("import", "filled.xlsx", "--into", "plans/prog.yaml", "--guess-state",
+                     "--sheet", "Kvalitetsplan")  # a hand-made table: no sheet is named after the plan
     assert result.exit_code == 0, result.stderr
     assert "C1.G1.A1: status 2024 (none) -> done, 'Klart och utvärderat.'" in result.stdout
     assert "added the yaml-language-server modeline" in result.stdout

@@ -140,7 +140,8 @@ def test_table_shows_owners_as_sections_and_a_summary(plans: Path) -> None:
     assert "2025-06-30 (VT2025)" in spring and "in 121 days" in spring
     assert "not started" in next(line for line in lines if "Two-digit autumn" in line)
     assert lines[-1] == (
-        "6 activities overdue and 2 due within 121 days, for 5 owners (2 plans checked)."
+        "6 activities overdue and 2 due within 121 days, for 5 owners and 1 activity without an "
+        "owner (2 plans checked)."
     )
 
 
@@ -154,7 +155,8 @@ def test_markdown_has_a_heading_per_owner_and_the_summary_in_bold(plans: Path) -
             for line in text.splitlines() if line.startswith("| ")]
     assert ["Plan", "ID", "Activity", "Due", "Overdue", "State"] in rows
     assert ["beta", "C1.G1.A2", "Web pages", "2023-12-31 (2023)", "426 days", "delayed"] in rows
-    assert text.rstrip().endswith("**6 activities overdue for 5 owners (2 plans checked).**")
+    assert text.rstrip().endswith("**6 activities overdue for 5 owners and 1 activity without an owner "
+                                  "(2 plans checked).**")
 
 
 def test_csv_is_one_flat_table_for_excel(plans: Path) -> None:
@@ -200,7 +202,7 @@ def test_empty_report_in_every_format(repo: Path) -> None:
     markdown = run_cli(*args, "-f", "markdown").stdout
     assert "Nothing overdue as of 2024-06-01." in markdown
     table = run_cli(*args).stdout
-    assert table.splitlines()[-1] == "0 activities overdue for 0 owners (2 plans checked)."
+    assert table.splitlines()[-1] == "0 activities overdue (2 plans checked)."
 
 
 def test_unknown_format_is_a_usage_error(plans: Path) -> None:

@@ -35,8 +35,10 @@ from qaplan.values import (
     OWNER_KEY_PATTERN,
     SLUG_PATTERN,
     TERM_PATTERN,
+    TITLE_PATTERN,
     YEAR_TEXT_PATTERN,
     Due,
+    has_text,
     parse_year,
 )
 
@@ -231,7 +233,7 @@ criteria:
 def test_status_key_that_is_not_a_year() -> None:
     assert problems("{title: A, status: {abc: {state: done}}}") == [
         ((*ACT, "status", "abc", "[key]"), "year",
-         "a status key must be a four-digit year such as 2024")]
+         "expected a four-digit year such as 2024")]
 
 
 def test_unknown_state() -> None:
@@ -477,6 +479,13 @@ def test_patterns_read_alike_by_python_rust_and_ecma(
         assert [t for t, a, b in zip(texts, python, ecma) if a and not b] == [], engine
 
 
+def _title(text: str) -> str:
+    """A title as qaplan reads it: one with no text is refused."""
+    if not has_text(text):
+        raise ValueError("blank")
+    return text
+
+
 def _accepts(parse: Callable[[str], Any], text: str) -> bool:
     try:
         parse(text)
@@ -491,6 +500,8 @@ def _accepts(parse: Callable[[str], Any], text: str) -> bool:
     (TERM_PATTERN, Due.parse, lambda c: f"H2{c}"),
     (YEAR_TEXT_PATTERN, parse_year, lambda c: f"{c}2024{c}"),
     (YEAR_TEXT_PATTERN, parse_year, lambda c: f"202{c}"),
+    (TITLE_PATTERN, _title, lambda c: c),
+    (TITLE_PATTERN, _title, lambda c: f" {c} "),
 ])
 def test_schema_patterns_accept_every_character_qaplan_accepts(
     pattern: str, parse: Callable[[str], Any], make: Callable[[str], str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -191,12 +192,36 @@ def raw_workbook(path: Path, sheet_xml: bytes, *, shared_strings: bytes | None =
         parts["xl/sharedStrings.xml"] = shared_strings
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as package:
         for name, data in parts.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if encrypted_flag:
-                info.flag_bits |= 0x1  # "encrypted", as `zip -e` marks each entry
-            package.writestr(info, data)
+            package.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
+    if encrypted_flag:
+        path.write_bytes(_flag_encrypted(path.read_bytes()))
     return path
+
+
+def _flag_encrypted(raw: bytes) -> bytes:
+    """Set the "encrypted" bit of every entry, in its local and central headers, as `zip -e` does.
+
+    zipfile clears the bit when it writes, so it is set in the bytes afterwards.
+    """
+    import struct
+    import zipfile
+
+    data = bytearray(raw)
+    with zipfile.ZipFile(io.BytesIO(raw)) as package:
+        locals_ = [info.header_offset for info in package.infolist()]
+    for offset in locals_:
+        assert data[offset:offset + 4] == b"PK\x03\x04"
+        data[offset + 6] |= 0x1
+    end = data.rfind(b"PK\x05\x06")
+    entries, _, start = struct.unpack("<HII", data[end + 10:end + 20])
+    offset = start
+    for _ in range(entries):
+        assert data[offset:offset + 4] == b"PK\x01\x02"
+        data[offset + 8] |= 0x1
+        name, extra, comment = struct.unpack("<HHH", data[offset + 28:offset + 34])
+        offset += 46 + name + extra + comment
+    return bytes(data)
 
 
 def far_cells_workbook(path: Path, rows: int = 2) -> Path:
@@ -216,9 +241,9 @@ def wide_rows_workbook(path: Path, rows: int = 8000) -> Path:
     return raw_workbook(path, plan_sheet_xml(1, cells=lines))
 
 
-def merge_comment_workbook(path: Path, tokens: int = 20_000) -> Path:
-    """A sheet whose XML holds many `<mergeCell` tokens inside a comment."""
-    comment = "<!--" + '<mergeCell ref="A1:B2"/>' * tokens + "-->"
+def merge_comment_workbook(path: Path, tokens: int = 23_000) -> Path:
+    """A sheet whose XML holds many `<mergeCell` tokens (256 KB of them) inside a comment."""
+    comment = "<!--" + "<mergeCell " * tokens + "-->"
     return raw_workbook(path, plan_sheet_xml(2, after=comment))
 
 

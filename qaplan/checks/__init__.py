@@ -65,7 +65,14 @@ def plan_check(func: Check) -> Check:
 
 def run_plan_checks(ctx: PlanContext) -> list[Finding]:
     """Run every registered plan check."""
-    from qaplan.checks import dates, ids, owners, personal_data  # noqa: F401  (registers)
+    from qaplan.checks import (  # noqa: F401  (registers)
+        dates,
+        ids,
+        owners,
+        personal_data,
+        repeated_owners,
+        text,
+    )
 
     found: list[Finding] = []
     for check in PLAN_CHECKS:

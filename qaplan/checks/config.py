@@ -60,7 +60,7 @@ def ignore_rule_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
         if entry is not None and entry.severity == "error":
             line, col = doc.value_position(("ignore", index, "code"))
             found.append(finding(doc.file, line, col, "QP401", where="this ignore rule",
-                                 code=entry.code))
+                                 silenced=entry.code))
     return found
 
 

@@ -102,6 +102,15 @@ def mask(code: str, value: str) -> str:
     return value[:first] + middle + value[last:]
 
 
+def masked(text: str) -> str:
+    """`text` with each piece of personal data in it masked, for messages that quote it."""
+    if "@" not in text and not _RUN.search(text):
+        return text
+    for offset, code, value in sorted(find_personal_data(text), reverse=True):
+        text = text[:offset] + mask(code, value) + text[offset + len(value):]
+    return text
+
+
 @plan_check
 def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
     lines: LineIndex | None = None

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from qaplan.checks.hints import (
+    close_key,
+    misplaced_key,
+    no_space_hint,
+    owner_key_hint,
+    right_form,
+    slug_hint,
+    split_hint,
+    split_source,
+    state_suggestion,
+)
+from qaplan.checks.personal_data import masked
 from qaplan.findings import Finding, finding
 from qaplan.loader import Document
 from qaplan.shape import Problem, Record
@@ -34,7 +46,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    text = str(value)
+    text = masked(str(value))
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
@@ -45,60 +57,128 @@ def schema_findings(problems: list[Problem], doc: Document, shape: Record) -> li
     for error in problems:
         loc = tuple(error["loc"])
         kind = error["type"]
-        field = next((str(part) for part in reversed(loc) if isinstance(part, str)
-                      and part != "[key]"), "")
+        field = _field(loc)
         if loc and loc[-1] == "[key]":
             line, col = doc.key_position(loc[:-1])
-            detail = f"{_describe(loc[-2])} is not a valid key here: {error['msg']}"
-            found.append(finding(doc.file, line, col, "QP100", detail=detail))
+            found.append(finding(doc.file, line, col, "QP100", detail=_key_detail(loc[:-1])))
         elif kind == "extra_forbidden":
-            import difflib
-
             line, col = doc.key_position(loc)
-            close = difflib.get_close_matches(str(loc[-1]), sorted(known), n=1, cutoff=0.75)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            found.append(finding(doc.file, line, col, "QP101", key=loc[-1], hint=hint))
+            found.append(finding(doc.file, line, col, "QP101", key=masked(str(loc[-1])),
+                                 hint=_unknown_key_hint(doc, loc, known)))
         elif kind == "missing":
             line, col = doc.value_position(loc[:-1])
             found.append(finding(doc.file, line, col, "QP102", key=loc[-1]))
         elif kind == "enum" and field == "state":
             line, col = doc.value_position(loc)
-            found.append(finding(doc.file, line, col, "QP109", value=error["input"],
+            state = state_suggestion(error["input"], _language(doc))
+            found.append(finding(doc.file, line, col, "QP109", value=_shown(error["input"]),
+                                 hint=f", did you mean '{state}'?" if state else "",
                                  allowed=", ".join(STATES)))
         elif kind == "due_form":
             line, col = doc.value_position(loc)
-            found.append(finding(doc.file, line, col, "QP108", value=error["input"],
+            found.append(finding(doc.file, line, col, "QP108", value=_shown(error["input"]),
                                  detail=error["msg"]))
         else:
             line, col = doc.value_position(loc)
-            found.append(finding(doc.file, line, col, "QP100",
-                                 detail=_detail(field, kind, error)))
+            found.append(finding(doc.file, line, col, "QP100", detail=_detail(loc, kind, error)))
     return found
 
 
-def _detail(field: str, kind: str, error: Any) -> str:
+def _field(loc: tuple[Any, ...]) -> str:
+    """The name of the field a location ends in (`period end` for the period's end)."""
+    names = [part for part in loc if isinstance(part, str) and part != "[key]"]
+    if not names:
+        return ""
+    if len(names) >= 2 and names[-2] == "period":
+        return f"period {names[-1]}"
+    return names[-1]
+
+
+def _shown(value: Any) -> str:
+    return masked(value) if isinstance(value, str) else str(value)
+
+
+def _language(doc: Document) -> str | None:
+    plan = doc.data.get("plan") if isinstance(doc.data, dict) else None
+    language = plan.get("language") if isinstance(plan, dict) else None
+    return language if isinstance(language, str) else None
+
+
+def _unknown_key_hint(doc: Document, loc: tuple[Any, ...], known: set[str]) -> str:
+    key = loc[-1]
+    hint = no_space_hint(key, known)
+    if hint is None:
+        record = _walk(doc.data, loc[:-1])
+        before = split_source(record, key) if isinstance(record, dict) else None
+        if before is not None and (
+            doc.key_position(loc)[0] == doc.value_position((*loc[:-1], before))[0]
+        ):
+            text = str(record[before]).split(",")[0]
+            hint = split_hint(before, masked(text))
+    if hint is None and key in known:
+        hint = misplaced_key(key)
+    elif hint is None:
+        close = close_key(key, known)
+        hint = f"did you mean '{close}'?" if close else None
+    return f" ({hint})" if hint else ""
+
+
+def _key_detail(loc: tuple[Any, ...]) -> str:
+    """Why a key of a keyed mapping (owners, units, status years) is not allowed."""
+    key, container = loc[-1], (loc[-2] if len(loc) >= 2 else "")
+    if container == "status":
+        return (f"status: {_describe(key)} is not a year; a follow-up is keyed by its "
+                f"four-digit year (2024: {{state: done, note: \"Rutin på plats.\"}})")
+    if container == "owners":
+        return f"owners: {_describe(key)} is not an owner key: {owner_key_hint(key, False)}"
+    return f"{container}: {_describe(key)} is not a valid key here"
+
+
+def _detail(loc: tuple[Any, ...], kind: str, error: Any) -> str:
     value = error.get("input")
+    field = _field(loc)
+    if kind == "string_type" and value is None and loc and loc[-1] == "title":
+        return f"{field} is empty; a {field} needs text ({loc[-1]}: Analysera feedbacken)"
     if kind in _KINDS:
         text = f"{_KINDS[kind]}, got {_describe(value)}"
+        if kind == "string_type" and isinstance(value, (bool, int, float)) and loc:
+            written = str(value).lower() if isinstance(value, bool) else value
+            text += f"; quote it: {loc[-1]}: \"{written}\""
+        elif right_form(loc):
+            text += f"; write it as {right_form(loc)}"
     elif kind == "string_pattern_mismatch":
-        text = f"{_describe(value)} is not allowed here ({_pattern_hint(field)})"
+        text = f"{_describe(value)} is not allowed: {_pattern_rule(loc, value)}"
+    elif kind == "string_too_long":
+        text = f"{_describe(value)} is too long: {error['msg'].lower()}"
+    elif kind == "blank_text":
+        return f"{field} is empty; a {field} needs text ({loc[-1]}: Analysera feedbacken)"
     elif kind == "literal_error":
         text = f"{_describe(value)} is not allowed; {error['msg'].lower()}"
+    elif kind == "year":
+        text = f"{error['msg']}, got {_describe(value)}"
+        form = right_form(loc[:-1])
+        if form:
+            text += f"; write it as {form}"
     else:
         text = error["msg"][:1].lower() + error["msg"][1:]
     return f"{field}: {text}" if field else text
 
 
-def _pattern_hint(field: str) -> str:
+def _pattern_rule(loc: tuple[Any, ...], value: Any) -> str:
+    """The rule a value broke, in words."""
+    field = _field(loc)
     if field == "owners":
-        return "an owner key has no spaces or commas"
+        return owner_key_hint(value, True)
     if field == "code":
-        return "a code looks like QP301"
-    return "use letters, digits, '.', '_' and '-', starting with a letter or digit"
+        return "a code is QP and three digits, such as QP301"
+    return slug_hint(value)
 
 
 _ROW_LISTS = frozenset({"criteria", "goals", "activities"})
-_PLACEHOLDERS: dict[str, Any] = {"title": "", "name": "", "id": "_", "plan": {"id": "_", "title": ""}}
+# Stand-ins that pass the shape check (a title needs text) and that no other check reads.
+_PLACEHOLDERS: dict[str, Any] = {
+    "title": "_", "name": "_", "id": "invalid", "plan": {"id": "invalid", "title": "_"},
+}
 
 
 def repair(data: Any, problems: list[Problem]) -> tuple[Any, list[tuple[Any, ...]]] | None:
@@ -115,6 +195,8 @@ def repair(data: Any, problems: list[Problem]) -> tuple[Any, list[tuple[Any, ...
         loc = tuple(error["loc"])
         if loc and loc[-1] == "[key]":
             loc = loc[:-1]
+        if len(loc) >= 2 and loc[-2] == "period":
+            loc = loc[:-1]  # a period with a bad year is no period: checks skip it
         if not loc:
             return None
         parent = _walk(fixed, loc[:-1])
@@ -142,9 +224,8 @@ def repair(data: Any, problems: list[Problem]) -> tuple[Any, list[tuple[Any, ...
 
 def _walk(data: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        in_dict = isinstance(data, dict) and part in data
+        if in_dict or isinstance(data, list) and isinstance(part, int) and part < len(data):
             data = data[part]
         else:
             return None

@@ -26,6 +26,7 @@ class ImportOutcome:
     missing: list[str] = field(default_factory=list)
     changed: bool = True
     summary: str = ""
+    target: Any = None  # into.Target: the plan to replace (--into)
 
 
 def _slug(text: str) -> str:
@@ -50,9 +51,13 @@ def _repository_config(directory: Path, as_of: date) -> Any:
 
 def import_workbook(
     file: Path, *, output: Path | None, into: Path | None, sheet: str | None, year: int | None,
-    plan_id: str | None, guess_state: bool, as_of: date,
+    plan_id: str | None, guess_state: bool, as_of: date, force: bool = False,
 ) -> ImportOutcome:
-    """Read an Excel table into plan YAML, or merge it into an existing plan file."""
+    """Read an Excel table into plan YAML, or merge it into an existing plan file.
+
+    With `into`, the plan is read once: those bytes are validated and merged, and
+    `into.replace` writes the result only if the file still holds them.
+    """
     from qaplan.excel.read import read_workbook
     from qaplan.excel.table import Options, import_table
     from qaplan.repo import display_path
@@ -60,12 +65,13 @@ def import_workbook(
 
     target = into or output
     target_dir = target.parent if target is not None else Path(".")
-    existing = None
+    existing = opened = None
     if into is not None:
-        from qaplan.pipeline import load_plans
+        from qaplan.into import open_target
 
-        plans, _ = load_plans([str(into)], as_of, skip_invalid=False)
-        existing = plans[0]
+        opened = open_target(into, force)
+        target_dir = opened.snapshot.path.parent
+        existing = opened.result
         config = existing.config.config if existing.config is not None else None
     else:
         config = _repository_config(target_dir, as_of)
@@ -83,8 +89,15 @@ def import_workbook(
         fallback_id=_slug(stem), fallback_title=stem,
     )
     display = display_path(file)
-    imported = import_table(read_workbook(file, display), display, options)
+    sheets = read_workbook(file, display)
+    if opened is not None:
+        from qaplan.into import choose_sheet
+
+        options.sheet = choose_sheet(sheets, display, sheet, opened.result.plan.plan.id,
+                                     opened.display, force)
+    imported = import_table(sheets, display, options)
     plan = imported.plan
+    _declare_recorded_owners(plan, sheets, imported.sheet, known)
     count = len(plan.activities())
     years = ", ".join(str(y) for y in imported.years) or "none"
     summary = (f"sheet '{imported.sheet}': {len(plan.criteria)} criteria, "
@@ -95,11 +108,28 @@ def import_workbook(
                              summary=summary)
     from qaplan.edit import merge_into
 
-    assert into is not None and existing.plan is not None
-    report = merge_into(into, display_path(into), existing.plan, imported, set(known),
+    assert opened is not None and existing.plan is not None
+    report = merge_into(opened.snapshot.raw, opened.display, existing.plan, imported, set(known),
                         modeline(target_dir))
     return ImportOutcome(report.text, imported.warnings, imported.guessed, report.changes,
-                         report.missing, report.changed, summary)
+                         report.missing, report.changed, summary, opened)
+
+
+def _declare_recorded_owners(plan: Any, sheets: list[Any], title: str, known: dict[str, str]) -> None:
+    """Owners the sheet's rows use that neither the plan nor the target repository declares
+    get the names export recorded, so the written plan validates where it lands."""
+    from qaplan.model import Owner
+
+    recorded = {}
+    for sheet in sheets:
+        if sheet.title == title:
+            for entry in sheet.meta.get("owner", []):
+                if len(entry) >= 2 and isinstance(entry[0], str) and isinstance(entry[1], str):
+                    recorded[entry[0]] = entry[1]
+    for _, _, activity in plan.activities():
+        for key in activity.owners:
+            if key not in plan.owners and key not in known and key in recorded:
+                plan.owners[key] = Owner(name=recorded[key])
 
 
 def export_workbook(

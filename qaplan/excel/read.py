@@ -4,12 +4,19 @@ Everything Excel-specific ends here: merged cells are filled with their top-left
 value, dates become `date` (or the year typed into a date-formatted cell), whole
 floats become ints, formulas count by their cached value, and every way a file can
 be unreadable becomes a QaplanError naming the file.
+
+Work is bounded by what a file really holds, never by the extent it claims: only filled
+cells are kept (a cell at XFD1048576 costs one entry, not a sheet of blanks), merged
+ranges are filled only where filled rows and columns meet, and the file, its parts and
+its cells have caps far above any plan table (10,000 activities unpack to about 5 MB).
 """
 
 from __future__ import annotations
 
-import re
+import os
+import stat
 import zipfile
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,25 +28,40 @@ META_SHEET = "qaplan"
 # A year typed into a date-formatted cell reads back as a date in 1905: before this
 # year a date cell holds a year (its serial number), not a date.
 YEAR_DATE_BEFORE = 1950
-MAX_UNPACKED = 512 * 1024 * 1024
+MB = 1024 * 1024
+MAX_FILE = 64 * MB  # the .xlsx file as stored
+MAX_UNPACKED = 64 * MB  # all its parts unpacked
+MAX_PART = 32 * MB  # any one part (a sheet, the shared strings) unpacked
+MAX_PARTS = 10_000
+MAX_CELLS = 1_000_000  # filled cells, merged-cell copies included (10,000 rows: about 110,000)
+MAX_MERGES = 100_000  # merged ranges in a workbook (10,000 rows: about 1,100)
+META_COLUMNS = 5  # the hidden sheet's rows: sheet, field and up to three values
+_LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 Value = str | int | float | date | None
+Row = dict[int, Value]  # column -> value, filled cells only
 
 
 @dataclass(slots=True)
 class Sheet:
-    """One visible worksheet: its rows of values (1-based row numbers) and what was noticed."""
+    """One visible worksheet: its filled cells by row (1-based numbers) and what was noticed."""
 
     title: str
-    rows: list[list[Value]]
+    cells: dict[int, Row]
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, list[list[Value]]] = field(default_factory=dict)  # the hidden qaplan sheet
 
     def value(self, row: int, column: int) -> Value:
-        cells = self.rows[row - 1] if 0 < row <= len(self.rows) else []
-        return cells[column - 1] if 0 < column <= len(cells) else None
+        return self.cells.get(row, {}).get(column)
+
+    def row(self, number: int) -> Row:
+        """The filled cells of one row (empty when it has none)."""
+        return self.cells.get(number, {})
+
+    def numbers(self) -> list[int]:
+        """The numbers of the rows that hold a filled cell, in order."""
+        return sorted(self.cells)
 
 
 def cell_name(row: int, column: int) -> str:
@@ -55,16 +77,15 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
     """Every visible worksheet of an .xlsx file, or a QaplanError saying why it cannot be read."""
     raw = _read_bytes(path, display)
     _check_package(raw, display)
-    import io
 
     from openpyxl import load_workbook
 
     try:
-        # read-only mode streams the sheet XML instead of building a cell object per cell;
-        # sheets are parsed lazily, so reading them is inside the try as well.
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # read-only mode reads the workbook's structure and shared strings; the sheets are
+        # streamed by _parse_sheet, so reading them is inside the try as well.
+        workbook = load_workbook(_bytes_io(raw), read_only=True, data_only=True)
         try:
-            return _sheets(workbook, raw, display)
+            return _sheets(workbook, display)
         finally:
             workbook.close()
     except QaplanError:
@@ -76,18 +97,40 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
         ) from None
 
 
-def _sheets(workbook: Any, raw: bytes, display: str) -> list[Sheet]:
-    epoch = workbook.epoch
-    formulas = _formula_cells(raw) if _FORMULA.search(_sheet_xml(raw)) else {}
-    meta = _meta(workbook)
+@dataclass(slots=True)
+class _Budget:
+    """What the sheets read so far have cost, against the workbook's caps."""
+
+    display: str
+    cells: int = 0
+    merges: int = 0
+
+    def spend(self, cells: int = 0, merges: int = 0) -> None:
+        self.cells += cells
+        self.merges += merges
+        if self.cells > MAX_CELLS:
+            raise QaplanError(
+                f"{self.display}: more than {MAX_CELLS:,} filled cells (merged cells counted "
+                "once per cell); refused, a plan table holds far fewer"
+            )
+        if self.merges > MAX_MERGES:
+            raise QaplanError(
+                f"{self.display}: more than {MAX_MERGES:,} merged ranges; refused, a plan "
+                "table holds far fewer"
+            )
+
+
+def _sheets(workbook: Any, display: str) -> list[Sheet]:
+    budget = _Budget(display)
+    meta = _meta(workbook, budget)
     sheets = []
     for worksheet in workbook.worksheets:
         if worksheet.title == META_SHEET or worksheet.sheet_state != "visible":
             continue
-        rows = _rows(worksheet, epoch)
-        _fill_merged(_merged_ranges(raw, worksheet), rows)
-        sheet = Sheet(worksheet.title, rows, meta=meta.get(worksheet.title, {}))
-        for (row, column), formula in sorted(formulas.get(worksheet.title, {}).items()):
+        cells, merges, formulas = _parse_sheet(workbook, worksheet, budget)
+        _fill_merged(merges, cells, budget)
+        sheet = Sheet(worksheet.title, cells, meta=meta.get(worksheet.title, {}))
+        for (row, column), formula in sorted(formulas.items()):
             if sheet.value(row, column) is None:
                 sheet.warnings.append(
                     f"{display}, sheet '{sheet.title}', cell {cell_name(row, column)}: the "
@@ -98,46 +141,94 @@ def _sheets(workbook: Any, raw: bytes, display: str) -> list[Sheet]:
     return sheets
 
 
-def _rows(worksheet: Any, epoch: datetime) -> list[list[Value]]:
-    """Every row from row 1, all as wide as the widest (as in openpyxl's normal mode)."""
-    worksheet.reset_dimensions()  # the <dimension> a file states may be wrong; read what is there
-    rows = [[_value(v, epoch) for v in row] for row in worksheet.iter_rows(values_only=True)]
-    width = max((len(cells) for cells in rows), default=0)
-    for cells in rows:
-        if len(cells) < width:
-            cells.extend([None] * (width - len(cells)))
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows
+def _parse_sheet(
+    workbook: Any, worksheet: Any, budget: _Budget
+) -> tuple[dict[int, Row], list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
+    """A sheet's filled cells, merged ranges and formulas, in one streaming pass over its XML.
 
-
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)[\"']")
-
-
-def _merged_ranges(raw: bytes, worksheet: Any) -> list[tuple[int, int, int, int]]:
-    """(top, left, bottom, right) of each merged range, from the sheet's <mergeCell ref=...>:
-    read-only mode does not expose them."""
+    openpyxl's own cell parser reads each cell (shared strings, dates, inline text); the
+    XML is read by defusedxml's iterparse, so comments are skipped and entities refused,
+    and each row is dropped from the tree once read.
+    """
+    from defusedxml.ElementTree import iterparse
     from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import (
+        FORMULA_TAG, MERGE_TAG, ROW_TAG, WorkSheetParser,
+    )
 
-    with zipfile.ZipFile(_bytes_io(raw)) as package:
-        xml = package.read(worksheet._worksheet_path)
-    start = max(xml.rfind(b"sheetData>"), 0)  # merged ranges come after the rows
-    ranges = []
-    for match in _MERGE_CELL.finditer(xml, start):
-        left, top, right, bottom = range_boundaries(match.group(1).decode("ascii"))
-        ranges.append((top, left, bottom, right))
-    return ranges
+    merge_tag = MERGE_TAG[:-1]  # {ns}mergeCell, one range
+    data_tag = ROW_TAG[:-3] + "sheetData"
+    formulas: dict[tuple[int, int], str] = {}
+
+    class _Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                # data_only gives the saved value; the formula text is for the warning
+                formula = self.parse_formula(element)
+                if cell["value"] is None:
+                    formulas[(cell["row"], cell["column"])] = str(getattr(formula, "text",
+                                                                          formula))
+            return cell
+
+    cells: dict[int, Row] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    with workbook._archive.open(worksheet._worksheet_path) as source:
+        parser = _Parser(source, worksheet._shared_strings, data_only=True,
+                         epoch=workbook.epoch, date_formats=workbook._date_formats,
+                         timedelta_formats=workbook._timedelta_formats)
+        sheet_data = None
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == data_tag:
+                    sheet_data = element
+                continue
+            if element.tag == ROW_TAG:
+                number, parsed = parser.parse_row(element)
+                parser.row_dimensions.clear()  # row heights are not needed, and add up
+                row = {c["column"]: value for c in parsed
+                       if (value := _value(c["value"], workbook.epoch)) is not None}
+                if row:
+                    budget.spend(cells=len(row))
+                    cells.setdefault(number, {}).update(row)
+                if sheet_data is not None:
+                    sheet_data.clear()  # keep memory flat: the rows read so far are done
+            elif element.tag == merge_tag:
+                budget.spend(merges=1)
+                left, top, right, bottom = range_boundaries(str(element.get("ref", "")))
+                # a whole-row or whole-column range (A:A, 1:1) leaves its open sides None
+                merges.append((top or 1, left or 1, bottom or _LAST_ROW, right or _LAST_COLUMN))
+    return cells, merges, formulas
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
+    """The file's bytes: a regular file of at most MAX_FILE bytes (a FIFO or a device would
+    block or never end)."""
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise QaplanError(f"{display}: no such file") from None
-    except IsADirectoryError:
-        raise QaplanError(f"{display}: is a directory, not an .xlsx file") from None
     except OSError as exc:
         raise QaplanError(f"{display}: cannot read ({exc.strerror})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise QaplanError(f"{display}: is a directory, not an .xlsx file")
+        if not stat.S_ISREG(mode):
+            raise QaplanError(
+                f"{display}: not a regular file (a pipe, device or socket); give an .xlsx file"
+            )
+        try:
+            raw = handle.read(MAX_FILE + 1)
+        except OSError as exc:
+            raise QaplanError(f"{display}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE:
+        raise QaplanError(
+            f"{display}: the file is larger than {MAX_FILE // MB} MB, the most a workbook may "
+            "be; refused (a plan table is well under 1 MB)"
+        )
+    return raw
 
 
 def _check_package(raw: bytes, display: str) -> None:
@@ -165,8 +256,7 @@ def _check_package(raw: bytes, display: str) -> None:
                         f"{display}: this is an OpenDocument spreadsheet (.ods); save it as .xlsx"
                     )
                 raise QaplanError(f"{display}: a zip file, but not an Excel workbook (.xlsx)")
-            if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED:
-                raise QaplanError(f"{display}: the workbook unpacks to more than 512 MB; refused")
+            _check_parts(package.infolist(), display)
             bad = package.testzip()
             if bad is not None:
                 raise QaplanError(f"{display}: the workbook is damaged (part {bad} is corrupt)")
@@ -176,6 +266,35 @@ def _check_package(raw: bytes, display: str) -> None:
         ) from None
     except (EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise QaplanError(f"{display}: the workbook is damaged or truncated ({exc})") from None
+
+
+def _check_parts(parts: list[zipfile.ZipInfo], display: str) -> None:
+    """Refuse encrypted entries and parts that unpack to more than the caps allow.
+
+    zipfile never unpacks more than an entry's stated size (a longer stream fails its
+    CRC check), so the stated sizes bound the work.
+    """
+    if any(info.flag_bits & 0x1 for info in parts):
+        raise QaplanError(
+            f"{display}: the workbook is password-protected (an encrypted zip, e.g. `zip -e`); "
+            "save it again from Excel or LibreOffice without a password"
+        )
+    if len(parts) > MAX_PARTS:
+        raise QaplanError(
+            f"{display}: the package has {len(parts):,} parts, more than {MAX_PARTS:,}; refused"
+        )
+    for info in parts:
+        if info.file_size > MAX_PART:
+            raise QaplanError(
+                f"{display}: part {info.filename} unpacks to {info.file_size / MB:,.0f} MB, more "
+                f"than the {MAX_PART // MB} MB one part may hold; refused"
+            )
+    total = sum(info.file_size for info in parts)
+    if total > MAX_UNPACKED:
+        raise QaplanError(
+            f"{display}: the workbook unpacks to {total / MB:,.0f} MB, more than the "
+            f"{MAX_UNPACKED // MB} MB allowed; refused"
+        )
 
 
 def _bytes_io(raw: bytes) -> Any:
@@ -190,31 +309,6 @@ def _looks_like_text(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _sheet_xml(raw: bytes) -> bytes:
-    with zipfile.ZipFile(_bytes_io(raw)) as package:
-        return b"".join(
-            package.read(name) for name in package.namelist()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        )
-
-
-def _formula_cells(raw: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Sheet -> (row, column) -> formula, for workbooks that hold formulas at all."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(_bytes_io(raw), read_only=True, data_only=False)
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    for worksheet in workbook.worksheets:
-        cells: dict[tuple[int, int], str] = {}
-        for row in worksheet.iter_rows():
-            for cell in row:
-                if getattr(cell, "data_type", None) == "f":
-                    cells[(cell.row, cell.column)] = str(cell.value)
-        found[worksheet.title] = cells
-    workbook.close()
-    return found
 
 
 def _value(value: Any, epoch: datetime) -> Value:
@@ -242,30 +336,40 @@ def _serial(value: datetime, epoch: datetime) -> int:
     return int(to_excel(value, epoch))
 
 
-def _fill_merged(merged: list[tuple[int, int, int, int]], rows: list[list[Value]]) -> None:
+def _fill_merged(merged: list[tuple[int, int, int, int]], cells: dict[int, Row],
+                 budget: _Budget) -> None:
+    """Copy each merged range's top-left value into its other cells, only where a filled row
+    and a filled column meet: a range over the whole sheet costs what the table holds."""
+    if not merged or not cells:
+        return
+    numbers = sorted(cells)
+    columns = sorted({column for row in cells.values() for column in row})
     for top, left, bottom, right in merged:
-        if top > len(rows):
-            continue
-        value = rows[top - 1][left - 1] if left <= len(rows[top - 1]) else None
-        for r in range(top, min(bottom, len(rows)) + 1):
-            cells = rows[r - 1]
-            for c in range(left, right + 1):
-                if c <= len(cells):
-                    cells[c - 1] = value
+        value = cells.get(top, {}).get(left)
+        inside = columns[bisect_left(columns, left):bisect_right(columns, right)]
+        for number in numbers[bisect_left(numbers, top):bisect_right(numbers, bottom)]:
+            row = cells[number]
+            budget.spend(cells=len(inside))
+            for column in inside:
+                if value is None:
+                    row.pop(column, None)
+                else:
+                    row[column] = value
 
 
-def _meta(workbook: Any) -> dict[str, dict[str, list[list[Value]]]]:
+def _meta(workbook: Any, budget: _Budget) -> dict[str, dict[str, list[list[Value]]]]:
     """The hidden qaplan sheet that export writes: sheet -> field -> values."""
     if META_SHEET not in workbook.sheetnames:
         return {}
     found: dict[str, dict[str, list[list[Value]]]] = {}
-    worksheet = workbook[META_SHEET]
-    worksheet.reset_dimensions()
-    for row in worksheet.iter_rows(values_only=True):
-        if len(row) < 3 or not isinstance(row[0], str) or not isinstance(row[1], str):
+    cells, _, _ = _parse_sheet(workbook, workbook[META_SHEET], budget)
+    for number in sorted(cells):
+        row = cells[number]
+        sheet, name = row.get(1), row.get(2)
+        if not isinstance(sheet, str) or not isinstance(name, str):
             continue
-        values = [_value(v, workbook.epoch) for v in row[2:]]
+        values = [row.get(column) for column in range(3, META_COLUMNS + 1)]
         while values and values[-1] is None:
             values.pop()
-        found.setdefault(row[0], {}).setdefault(row[1], []).append(values)
+        found.setdefault(sheet, {}).setdefault(name, []).append(values)
     return found

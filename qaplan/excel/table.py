@@ -16,7 +16,7 @@ from typing import Any
 from qaplan.errors import QaplanError
 from qaplan.excel import vocabulary as V
 from qaplan.excel.owners import resolve_owner, split_owner_cell
-from qaplan.excel.read import Sheet, Value, cell_name
+from qaplan.excel.read import Row, Sheet, Value, cell_name
 
 HEADER_ROWS = 20
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -95,9 +95,9 @@ def _choose_sheet(
 def find_header(sheet: Sheet) -> tuple[int | None, list[Column], str]:
     """The header row (within the first 20), its columns, or why none was found."""
     best: tuple[int, list[Column]] | None = None
-    for number, cells in enumerate(sheet.rows[:HEADER_ROWS], start=1):
+    for number in range(1, HEADER_ROWS + 1):
         columns = []
-        for index, value in enumerate(cells, start=1):
+        for index, value in sorted(sheet.row(number).items()):
             if isinstance(value, str):
                 matched = V.match_header(value)
                 if matched is not None:
@@ -158,6 +158,9 @@ class _Builder:
                           f"a second '{column.header}' column; only the one in {first} is read")
             else:
                 self.single[column.kind] = column
+        # a row is read cell by cell, so its cost is the cells it holds, not the header's width
+        self.status_at = {column.index: column for column in self.status}
+        self.states_at = {column.index: column for column in self.states}
         self.meta = sheet.meta
         self.language = self._language(columns)
         self._years()
@@ -229,13 +232,13 @@ class _Builder:
 
     # --- rows ----------------------------------------------------------------------------------
 
-    def cell(self, cells: list[Value], kind: str) -> tuple[Value, int]:
+    def cell(self, cells: Row, kind: str) -> tuple[Value, int]:
         column = self.single.get(kind)
         if column is None:
             return None, 0
-        return (cells[column.index - 1] if column.index <= len(cells) else None), column.index
+        return cells.get(column.index), column.index
 
-    def text(self, cells: list[Value], kind: str) -> str:
+    def text(self, cells: Row, kind: str) -> str:
         return text_of(self.cell(cells, kind)[0])
 
     def build(self) -> Imported:
@@ -245,9 +248,11 @@ class _Builder:
         last_goal_title = ""
         rows: dict[str, int] = {}  # activity id -> row
         activities: list[tuple[dict[str, Any], int]] = []
-        for number in range(self.header_row + 1, len(self.sheet.rows) + 1):
-            cells = self.sheet.rows[number - 1]
-            if all(text_of(v) == "" for v in cells):
+        for number in self.sheet.numbers():
+            if number <= self.header_row:
+                continue
+            cells = self.sheet.row(number)
+            if all(text_of(v) == "" for v in cells.values()):
                 continue
             c_text, c_id = self.text(cells, V.CRITERION), self.row_id(cells, V.CRITERION_ID, number)
             g_text, g_id = self.text(cells, V.GOAL), self.row_id(cells, V.GOAL_ID, number)
@@ -278,7 +283,7 @@ class _Builder:
                 last_goal_title = g_text
             if not a_text:
                 if any(self.cell(cells, k)[0] not in (None, "") for k in (V.START, V.END, V.OWNERS)) \
-                        or any(self._col(cells, c) for c in self.status):
+                        or any(text for _, text in self.notes(cells, self.status_at)):
                     self.warn(number, self.single[V.ACTIVITY].index,
                               "the row has dates, owners or a status but no activity; ignored")
                 continue
@@ -303,10 +308,13 @@ class _Builder:
                         sorted(c.year for c in self.status if c.year is not None),
                         self.warnings, self.guessed, rows, explicit)
 
-    def _col(self, cells: list[Value], column: Column) -> str:
-        return text_of(cells[column.index - 1]) if column.index <= len(cells) else ""
+    @staticmethod
+    def notes(cells: Row, columns: dict[int, Column]) -> list[tuple[Column, str]]:
+        """The row's text in the given columns, left to right, filled cells only."""
+        return [(columns[index], text_of(value)) for index, value in sorted(cells.items())
+                if index in columns]
 
-    def row_id(self, cells: list[Value], kind: str, number: int) -> str | None:
+    def row_id(self, cells: Row, kind: str, number: int) -> str | None:
         value, column = self.cell(cells, kind)
         text = text_of(value)
         if not text:
@@ -316,7 +324,7 @@ class _Builder:
             return None
         return text
 
-    def activity(self, cells: list[Value], number: int, title: str) -> dict[str, Any]:
+    def activity(self, cells: Row, number: int, title: str) -> dict[str, Any]:
         activity: dict[str, Any] = {"id": self.row_id(cells, V.ACTIVITY_ID, number),
                                     "title": title}
         for kind in (V.START, V.END):
@@ -328,13 +336,11 @@ class _Builder:
         if owners_text:
             activity["owners"] = self.owners(owners_text)
         status: dict[int, dict[str, str]] = {}
-        for column in self.status:
-            note = self._col(cells, column)
+        for column, note in self.notes(cells, self.status_at):
             assert column.year is not None
             if note:
                 status[column.year] = {"note": note}
-        for column in self.states:
-            label = self._col(cells, column)
+        for column, label in self.notes(cells, self.states_at):
             if not label:
                 continue
             state = V.state_from_label(label)
@@ -345,7 +351,7 @@ class _Builder:
                 continue
             status.setdefault(column.year, {})["state"] = state
         if self.options.guess_state:
-            for column in self.status:
+            for column, _ in self.notes(cells, self.status_at):
                 assert column.year is not None
                 entry = status.get(column.year)
                 if entry and "state" not in entry and "note" in entry:
@@ -457,8 +463,10 @@ class _Builder:
             ) from None
 
     def title_row(self) -> str:
-        for cells in self.sheet.rows[: self.header_row - 1]:
-            for value in cells:
+        for number in self.sheet.numbers():
+            if number >= self.header_row:
+                break
+            for _, value in sorted(self.sheet.row(number).items()):
                 text = text_of(value)
                 if text:
                     return text.splitlines()[0]

@@ -2,7 +2,9 @@
 
 Text cells that start with =, +, -, @ (or a tab or carriage return) get a leading
 apostrophe so that a spreadsheet shows them as text and never runs them as a formula.
-Numbers are written as numbers.
+Control characters, line breaks included, are written as their YAML escapes (`\n`, `\x1b`):
+CSV is often printed into a CI log, where a line break inside a cell followed by `::` would
+start a workflow command. Numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 import csv
 import io
 
+from qaplan.render.text import printable
 from qaplan.render.view import Cell, Section, View
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape(value: Cell) -> Cell:
-    """A cell safe against spreadsheet formula injection."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A cell safe against spreadsheet formula injection and terminal control codes."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def render(view: View, color: bool) -> str:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from qaplan.findings import Finding
+from qaplan.render.text import plural, printable
 
 
 def _summary(findings: list[Finding], files: int) -> tuple[int, int]:
@@ -15,15 +16,14 @@ def _summary(findings: list[Finding], files: int) -> tuple[int, int]:
 
 def as_text(findings: list[Finding], files: int) -> str:
     errors, warnings = _summary(findings, files)
-    lines = [f.as_text() for f in findings]
-    noun = "file" if files == 1 else "files"
+    # One finding is one line, and plan text in it never moves the cursor, colours the
+    # terminal or starts a CI workflow command.
+    lines = [printable(f.as_text()) for f in findings]
     if findings:
-        lines.append(
-            f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} "
-            f"warning{'s' if warnings != 1 else ''} in {files} {noun}."
-        )
+        lines.append(f"Found {plural(errors, 'error')} and {plural(warnings, 'warning')} in "
+                     f"{plural(files, 'file')}.")
     else:
-        lines.append(f"All good: {files} {noun} checked, no findings.")
+        lines.append(f"All good: {plural(files, 'file')} checked, no findings.")
     return "\n".join(lines) + "\n"
 
 
@@ -38,12 +38,16 @@ def as_json(findings: list[Finding], files: int) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def escape_data(text: str) -> str:
+    """A workflow command's message: control characters shown as escapes, so that the line
+    stays one command (commands start only at the start of a line) and the log shows no
+    terminal codes; "%" is GitHub's own escape character."""
+    return printable(text.replace("%", "%25"))
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """A workflow command property (file, title): also its ":" and "," separators."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_github(findings: list[Finding], files: int) -> str:
@@ -51,8 +55,8 @@ def as_github(findings: list[Finding], files: int) -> str:
     for f in findings:
         command = "error" if f.severity == "error" else "warning"
         lines.append(
-            f"::{command} file={_escape_property(f.file)},line={f.line},col={f.column},"
-            f"title={_escape_property(f.code)}::{_escape_data(f.code + ' ' + f.message)}"
+            f"::{command} file={escape_property(f.file)},line={f.line},col={f.column},"
+            f"title={escape_property(f.code)}::{escape_data(f.code + ' ' + f.message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -1,15 +1,20 @@
-"""Markdown for CI job summaries and wikis: a heading, a table per section, the summary."""
+"""Markdown for CI job summaries and wikis: a heading, a table per section, the summary.
+
+Every text is written as literal Markdown (`markdown_text`): a plan title cannot open HTML
+(`<details>`), show an image, add a link, a list item or a table column to the summary.
+"""
 
 from __future__ import annotations
 
 from tabulate import tabulate  # type: ignore[import-untyped]
 
+from qaplan.render.text import markdown_text
 from qaplan.render.view import Cell, View
 
 
 def _cell(value: Cell) -> Cell:
     if isinstance(value, str):
-        return value.replace("|", "\\|").replace("\n", "<br>")
+        return markdown_text(value)
     return "" if value is None else value
 
 
@@ -18,12 +23,12 @@ def _bold(value: Cell) -> Cell:
 
 
 def render(view: View, color: bool) -> str:
-    parts = [f"## {view.title}", ""]
+    parts = [f"## {markdown_text(view.title)}", ""]
     if not view.shown:
-        parts += [view.empty, ""]
+        parts += [markdown_text(view.empty), ""]
     for section in view.shown:
         if section.heading:
-            parts += [f"### {section.heading}", ""]
+            parts += [f"### {markdown_text(section.heading)}", ""]
         columns = section.columns_for("markdown")
         rows = [
             [_bold(_cell(row.get(c.key))) if section.style(index) == "total" else _cell(row.get(c.key))
@@ -40,5 +45,5 @@ def render(view: View, color: bool) -> str:
             )
         )
         parts.append("")
-    parts += [f"**{view.summary}**", ""]
+    parts += [f"**{markdown_text(view.summary)}**", ""]
     return "\n".join(parts)

@@ -37,7 +37,7 @@ def _rule(entry: Code) -> dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
+def uri(path: str) -> str:
     """A relative path as a relative URI reference; an absolute one as a file URI."""
     quoted = quote(path, safe="/")
     return "file://" + quoted if path.startswith("/") else quoted
@@ -58,7 +58,7 @@ def as_sarif(findings: list[Finding], files: int) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.file)},
+                        "artifactLocation": {"uri": uri(f.file)},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 import os
 import shutil
+from collections.abc import Sequence
 
-from tabulate import tabulate  # type: ignore[import-untyped]
-
-from qaplan.render.view import Cell, Section, View
+from qaplan.render.text import printable
+from qaplan.render.view import Cell, Column, Section, View
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,29 +28,26 @@ def render(view: View, color: bool) -> str:
 
 
 def _plain(view: View) -> str:
-    parts = [view.title, "=" * len(view.title), ""]
+    title = printable(view.title)
+    parts = [title, "=" * len(title), ""]
     if not view.shown:
-        parts += [view.empty, ""]
+        parts += [printable(view.empty), ""]
     for section in view.shown:
         if section.heading:
-            parts += [section.heading, "-" * len(section.heading)]
-        columns = section.columns_for("table")
-        rows = [[_text(row.get(c.key)) for c in columns] for row in section.rows]
-        headers = [c.header for c in columns]
-        aligns = [c.align for c in columns]
-        if any("\n" in cell for row in rows for cell in row):
-            parts.append(tabulate(rows, headers=headers, tablefmt="simple", colalign=aligns,
-                                  disable_numparse=True))
-        else:
-            parts.append(_simple(headers, rows, aligns))
+            heading = printable(section.heading)
+            parts += [heading, "-" * len(heading)]
+        columns = section.columns_for("plain")
+        rows = [[printable(_text(row.get(c.key))) for c in columns] for row in section.rows]
+        parts.append(_simple([c.header for c in columns], rows, [c.align for c in columns]))
         parts.append("")
-    parts.append(view.summary)
+    parts.append(printable(view.summary))
     return "\n".join(parts) + "\n"
 
 
 def _simple(headers: list[str], rows: list[list[str]], aligns: Sequence[str]) -> str:
-    """tabulate's "simple" layout for one-line cells, without its per-cell type inference
-    (which costs seconds on the tens of thousands of rows of a large repository)."""
+    """tabulate's "simple" layout for one-line cells (`printable` escapes line breaks), without
+    its per-cell type inference (which costs seconds on the tens of thousands of rows of a large
+    repository)."""
     rows = [[cell.strip() for cell in row] for row in rows]
     widths = [max([len(h) + 2, *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
 
@@ -64,6 +60,12 @@ def _simple(headers: list[str], rows: list[list[str]], aligns: Sequence[str]) ->
     return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
+# Below this width a wrapping column (a title) is too narrow to read; ids never wrap at all.
+WRAP_MIN = 12
+# (gap between columns, use short headers) from the roomiest layout to the most compact.
+_LAYOUTS = ((2, False), (2, True), (1, True))
+
+
 def _rich(view: View) -> str:
     from rich.console import Console
     from rich.text import Text
@@ -72,30 +74,73 @@ def _rich(view: View) -> str:
     width = shutil.get_terminal_size((120, 40)).columns
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
                       no_color=bool(os.environ.get("NO_COLOR")))
-    console.print(Text(view.title, style="bold"))
+    console.print(Text(printable(view.title), style="bold"))
     if not view.shown:
-        console.print(Text(view.empty))
+        console.print(Text(printable(view.empty)))
     for section in view.shown:
         if section.heading:
             console.print()
-            console.print(Text(section.heading, style="bold"))
-        console.print(_rich_table(section))
+            console.print(Text(printable(section.heading), style="bold"))
+        table, hidden = _rich_table(section, width)
+        console.print(table)
+        if hidden:
+            console.print(Text(
+                f"({', '.join(hidden)}: hidden at {width} columns; a wider terminal or "
+                "--format markdown shows them)", style="dim"), highlight=False)
     summary_style = _STYLES.get(view.summary_style) if view.summary_style else None
     console.print()
-    console.print(Text(view.summary, style=summary_style or ""), highlight=False)
+    console.print(Text(printable(view.summary), style=summary_style or ""), highlight=False)
     return buffer.getvalue()
 
 
-def _rich_table(section: Section) -> Table:
+def _header(column: Column, short: bool) -> str:
+    return column.short if short and column.short is not None else column.header
+
+
+def _needed(columns: list[Column], cells: list[list[str]], gap: int, short: bool) -> int:
+    """The narrowest table width that keeps every non-wrapping column whole."""
+    from rich.cells import cell_len
+
+    total = gap * (len(columns) - 1)
+    for index, column in enumerate(columns):
+        lines = _header(column, short).split("\n") + [row[index] for row in cells]
+        widest = max(cell_len(line) for line in lines)
+        total += min(widest, WRAP_MIN) if column.wrap else widest
+    return total
+
+
+def _layout(columns: list[Column], cells: list[list[str]], width: int) -> tuple[list[int], int, bool]:
+    """Which columns to draw (indexes), the gap and the headers that fit in `width`."""
+    shown = list(range(len(columns)))
+    while True:
+        drawn = [columns[i] for i in shown]
+        rows = [[row[i] for i in shown] for row in cells]
+        for gap, short in _LAYOUTS:
+            if _needed(drawn, rows, gap, short) <= width:
+                return shown, gap, short
+        optional = [i for i in shown if columns[i].optional]
+        if not optional:  # nothing left to hide: the most compact layout, as narrow as it gets
+            return shown, _LAYOUTS[-1][0], True
+        shown.remove(max(optional, key=lambda i: (columns[i].optional, i)))
+
+
+def _rich_table(section: Section, width: int) -> tuple[Table, list[str]]:
+    """The section as a rich table that fits `width`, and the headers of hidden columns."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    columns = section.columns_for("table")
-    table = Table(header_style="bold", expand=False)
-    for column in columns:
-        table.add_column(column.header, justify=column.align, overflow="fold")
-    for index, row in enumerate(section.rows):
+    columns = section.columns_for("rich")
+    cells = [[printable(_text(row.get(c.key))) for c in columns] for row in section.rows]
+    shown, gap, short = _layout(columns, cells, width)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=(0, gap - 1, 0, 0), header_style="bold", expand=False)
+    for index in shown:
+        column = columns[index]
+        table.add_column(_header(column, short), justify=column.align, no_wrap=not column.wrap,
+                         overflow="fold")
+    for index, row in enumerate(cells):
         style = section.style(index)
-        table.add_row(*(Text(_text(row.get(c.key))) for c in columns),
-                      style=_STYLES.get(style) if style else None)
-    return table
+        table.add_row(*(Text(row[i]) for i in shown), style=_STYLES.get(style) if style else None)
+    hidden = [columns[i].header for i in range(len(columns)) if i not in shown]
+    return table, hidden

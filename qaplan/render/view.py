@@ -19,7 +19,13 @@ class Column:
     header: str
     align: Literal["left", "right"] = "left"
     # Draw this column only in these formats ("table", "markdown", "csv"); empty: in every one.
+    # "table" means both table layouts; "rich" or "plain" names one of them.
     only: tuple[str, ...] = ()
+    # On a terminal: text that may wrap at spaces (titles); everything else (ids, numbers, dates)
+    # never wraps, so that an id is never split across lines.
+    wrap: bool = False
+    short: str | None = None  # a shorter header for a narrow terminal ("\n" breaks it)
+    optional: int = 0  # > 0: hidden when the terminal is too narrow, the highest first
 
 
 @dataclass(slots=True)
@@ -36,7 +42,9 @@ class Section:
 
     def columns_for(self, fmt: str) -> list[Column]:
         """The columns drawn in format `fmt`."""
-        return [c for c in self.columns if not c.only or fmt in c.only]
+        tables = ("rich", "plain")
+        return [c for c in self.columns
+                if not c.only or fmt in c.only or (fmt in tables and "table" in c.only)]
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.model import Activity, FollowUp, PlanFile
+from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.values import Due, State
 
@@ -243,7 +244,7 @@ def derived_warnings(report: DiffReport) -> list[str]:
     for plan, ids in report.derived:
         shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         warnings.append(
-            f"warning: {plan}: {len(ids)} activit{'y' if len(ids) == 1 else 'ies'} matched by "
+            f"warning: {plan}: {plural(len(ids), 'activity', 'activities')} matched by "
             f"derived ids ({shown}); derived ids shift when rows are inserted, so a change may be "
             "reported on the wrong activity. Give activities explicit ids."
         )
@@ -295,8 +296,7 @@ def _style(change: Change) -> Style:
 
 def summary(report: DiffReport) -> str:
     """One line: how many changes, and the counts that matter for this kind of diff."""
-    n = len(report.changes)
-    head = f"{n} change{'' if n == 1 else 's'} from {report.old_label} to {report.new_label}"
+    head = f"{plural(len(report.changes), 'change')} from {report.old_label} to {report.new_label}"
     if report.mode == "year":
         return (f"{head}: {report.done} done, {report.count('note_unchanged')} stalled, "
                 f"{report.count('follow_up_missing')} missing.")
@@ -308,10 +308,10 @@ def diff_view(report: DiffReport) -> View:
     """The changes as one table per plan."""
     columns = [
         Column("id", "ID"),
-        Column("title", "Title"),
+        Column("title", "Title", wrap=True),
         Column("kind", "Change"),
-        Column("from_text", "From", only=("table", "markdown")),
-        Column("to_text", "To", only=("table", "markdown")),
+        Column("from_text", "From", only=("table", "markdown"), wrap=True),
+        Column("to_text", "To", only=("table", "markdown"), wrap=True),
         Column("from", "From", only=("csv",)),
         Column("to", "To", only=("csv",)),
     ]

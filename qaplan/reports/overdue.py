@@ -10,6 +10,7 @@ from typing import Any
 from qaplan.errors import QaplanError
 from qaplan.model import Activity
 from qaplan.pipeline import FileResult
+from qaplan.render.text import plural, printable
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.owners import owner_names
 from qaplan.values import State
@@ -127,6 +128,41 @@ def known_owners(plans: Sequence[FileResult]) -> set[str]:
     return keys
 
 
+def resolve_owners(wanted: Sequence[str], known: set[str]) -> list[str]:
+    """The owner keys that `--owner` values name: exact, else the one key that differs in case.
+
+    An unknown key, or one that matches several keys by case only, is a usage error (exit 2)
+    that says which keys there are.
+    """
+    from difflib import get_close_matches
+
+    def shown(keys: Sequence[str]) -> list[str]:  # owner keys are plan text: never raw on stderr
+        return [f"'{printable(k)}'" for k in keys]
+
+    resolved = []
+    for key in wanted:
+        if key in known:
+            resolved.append(key)
+            continue
+        same = sorted(k for k in known if k.casefold() == key.casefold())
+        if len(same) == 1:
+            resolved.append(same[0])
+            continue
+        if same:
+            raise QaplanError(
+                f"--owner: {shown([key])[0]} matches {' and '.join(shown(same))}, which differ "
+                f"only in case; give the key exactly, e.g. --owner {printable(same[0])}"
+            )
+        folded = {k.casefold(): k for k in sorted(known)}
+        close = [folded[k] for k in get_close_matches(key.casefold(), list(folded), n=3, cutoff=0.6)]
+        hint = f" (did you mean {' or '.join(shown(close))}?)" if close else ""
+        raise QaplanError(
+            f"--owner: no owner {shown([key])[0]} in the plans or qaplan.yaml{hint}; "
+            f"known owners: {', '.join(printable(k) for k in sorted(known)) or 'none'}"
+        )
+    return resolved
+
+
 def overdue_report(
     plans: Sequence[FileResult],
     as_of: date,
@@ -137,19 +173,12 @@ def overdue_report(
     """Overdue activities grouped per owner (an activity with several owners under each)."""
     if within is not None and within < 0:
         raise QaplanError(f"--within: {within} is negative; give a number of days, e.g. --within 30")
-    if owners:
-        unknown = sorted(set(owners) - known_owners(plans))
-        if unknown:
-            raise QaplanError(
-                f"--owner: no owner {', '.join(repr(key) for key in unknown)} in the plans or "
-                f"qaplan.yaml; known owners: {', '.join(sorted(known_owners(plans)))}"
-            )
+    wanted = set(resolve_owners(owners, known_owners(plans))) if owners else set()
     names = owner_names(plans)
     by_owner: dict[str | None, list[OverdueItem]] = {}
     for item in activity_items(plans, as_of, within):
         for key in item.owners or (None,):
             by_owner.setdefault(key, []).append(item)
-    wanted = set(owners)
     groups = tuple(
         OwnerGroup(key, names.get(key, key) if key is not None else None, tuple(items))
         for key, items in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
@@ -185,10 +214,10 @@ def due_text(item: OverdueItem) -> str:
 def days_text(days: int) -> str:
     """60 days overdue, due today, due in 5 days."""
     if days > 0:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return plural(days, "day")
     if days == 0:
         return "due today"
-    return f"in {-days} day{'s' if days != -1 else ''}"
+    return f"in {plural(-days, 'day')}"
 
 
 def state_text(state: State | None) -> str:
@@ -197,10 +226,6 @@ def state_text(state: State | None) -> str:
 
 def item_style(item: OverdueItem) -> Style:
     return "overdue" if item.overdue else "soon"
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def item_cells(item: OverdueItem) -> dict[str, Cell]:
@@ -219,6 +244,21 @@ def item_cells(item: OverdueItem) -> dict[str, Cell]:
     }
 
 
+def _owners_text(report: OverdueReport) -> str:
+    """Whose they are: " for 3 owners", " for 2 owners and 1 activity without an owner",
+    ", 1 without an owner" (never "for 0 owners")."""
+    owners = sum(1 for group in report.groups if group.owner is not None)
+    unowned = sum(len(group.items) for group in report.groups if group.owner is None)
+    # The comma keeps "and N due within D days" apart from whose they are.
+    sep = "," if report.within is not None else ""
+    if owners and unowned:
+        return (f"{sep} for {plural(owners, 'owner')} and "
+                f"{plural(unowned, 'activity', 'activities')} without an owner")
+    if owners:
+        return f"{sep} for {plural(owners, 'owner')}"
+    return f", {unowned} without an owner" if unowned else ""
+
+
 def overdue_view(report: OverdueReport) -> View:
     """The report as sections per owner, ready to draw in any format."""
     columns = [
@@ -227,13 +267,13 @@ def overdue_view(report: OverdueReport) -> View:
         Column("plan", "Plan"),
         Column("file", "File", only=("csv",)),
         Column("id", "ID"),
-        Column("title", "Activity"),
+        Column("title", "Activity", wrap=True),
         Column("end", "End", only=("csv",)),
-        Column("due", "Due", only=("table", "markdown")),
+        Column("due", "Due", only=("table", "markdown"), wrap=True),
         Column("due_date", "Due", only=("csv",)),
         Column("days_overdue", "Days overdue", "right", only=("csv",)),
         Column("overdue", "Overdue", "right", only=("table", "markdown")),
-        Column("state", "State"),
+        Column("state", "State", wrap=True),
     ]
     sections = []
     for group in report.groups:
@@ -251,12 +291,11 @@ def overdue_view(report: OverdueReport) -> View:
         sections.append(Section(None, columns, []))
     overdue, soon = report.overdue_count, report.soon_count
     title = f"Overdue activities as of {report.as_of.isoformat()}"
-    summary = _plural(overdue, "activity", "activities") + " overdue"
+    summary = plural(overdue, "activity", "activities") + " overdue"
     if report.within is not None:
-        title += f" (and due within {_plural(report.within, 'day')})"
-        summary += f" and {soon} due within {_plural(report.within, 'day')},"
-    owners = sum(1 for group in report.groups if group.owner is not None)
-    summary += f" for {_plural(owners, 'owner')} ({_plural(report.plans, 'plan')} checked)."
+        title += f" (and due within {plural(report.within, 'day')})"
+        summary += f" and {soon} due within {plural(report.within, 'day')}"
+    summary += f"{_owners_text(report)} ({plural(report.plans, 'plan')} checked)."
     style: Style = "overdue" if overdue else ("soon" if soon else "done")
     return View(
         title=title,

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from qaplan.errors import QaplanError
 from qaplan.model import Activity, PlanFile
 from qaplan.pipeline import FileResult
+from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.overdue import (
     OverdueItem,
@@ -162,32 +163,50 @@ def _pct_text(pct: float | None) -> str:
     return "–" if pct is None else f"{pct:.1f} %"
 
 
+_BAR_CELLS = 5
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(pct: float | None) -> str:
+    """% done as a small bar and a whole percentage: `██▋░░ 53%` (eighths of a cell)."""
+    if pct is None:
+        return "–"
+    eighths = round(pct * _BAR_CELLS * 8 / 100)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[part] if part else "")
+    return f"{bar.ljust(_BAR_CELLS, '░')} {pct:.0f}%"
+
+
 def _count_row(plan: str, file: str | None, title: str | None, counts: Counts) -> dict[str, Cell]:
     row: dict[str, Cell] = {"plan": plan, "file": file, "title": title,
                             "activities": counts.activities}
     row.update(counts.by_state)
     row.update(overdue=counts.overdue, missing=counts.missing_follow_up,
-               done_pct=counts.done_pct, done_pct_text=_pct_text(counts.done_pct))
+               done_pct=counts.done_pct, done_pct_text=_pct_text(counts.done_pct),
+               done_bar=_bar(counts.done_pct))
     return row
 
 
 def status_view(report: StatusReport) -> View:
     """The report as a table of plans with a totals row (and the listed activities)."""
     right: Literal["right"] = "right"
+    # On a narrow terminal: headers on two short lines, then the states people read least
+    # are hidden (the highest `optional` first); the plan id never wraps.
     columns = [
         Column("plan", "Plan"),
         Column("file", "File", only=("csv",)),
         Column("title", "Title", only=("csv", "markdown")),
-        Column("activities", "Activities", right),
-        Column("planned", "Planned", right),
-        Column("ongoing", "Ongoing", right),
+        Column("activities", "Activities", right, short="Total"),
+        Column("planned", "Planned", right, optional=3),
+        Column("ongoing", "Ongoing", right, optional=2),
         Column("done", "Done", right),
-        Column("delayed", "Delayed", right),
-        Column("cancelled", "Cancelled", right),
-        Column(NOT_STARTED, "Not started", right),
+        Column("delayed", "Delayed", right, optional=1),
+        Column("cancelled", "Cancelled", right, short="Can-\ncelled", optional=5),
+        Column(NOT_STARTED, "Not started", right, short="Not\nstarted", optional=4),
         Column("overdue", "Overdue", right),
-        Column("missing", f"No follow-up {report.year}", right),
-        Column("done_pct_text", "% done", right, only=("table", "markdown")),
+        Column("missing", f"No follow-up {report.year}", right, short=f"Missing\n{report.year}"),
+        Column("done_pct_text", "% done", right, only=("plain", "markdown")),
+        Column("done_bar", "% done", only=("rich",)),
         Column("done_pct", "% done", right, only=("csv",)),
     ]
     rows = [_count_row(row.plan, row.file, row.title, row.counts) for row in report.plans]
@@ -200,27 +219,27 @@ def status_view(report: StatusReport) -> View:
             for item in report.activities
         ]
         sections.append(Section(
-            f"Overdue or due within {report.within} day{'s' if report.within != 1 else ''}",
+            f"Overdue or due within {plural(report.within, 'day')}",
             [
                 Column("plan", "Plan"),
                 Column("file", "File", only=("csv",)),
                 Column("id", "ID"),
-                Column("title", "Activity"),
-                Column("owners", "Owners"),
+                Column("title", "Activity", wrap=True),
+                Column("owners", "Owners", wrap=True),
                 Column("end", "End", only=("csv",)),
-                Column("due", "Due", only=("table", "markdown")),
+                Column("due", "Due", only=("table", "markdown"), wrap=True),
                 Column("due_date", "Due", only=("csv",)),
                 Column("days_overdue", "Days overdue", right, only=("csv",)),
                 Column("overdue", "Overdue", right, only=("table", "markdown")),
-                Column("state", "State"),
+                Column("state", "State", wrap=True),
             ],
             listed,
             [item_style(item) for item in report.activities],
         ))
     totals = report.totals
-    noun = "plan" if len(report.plans) == 1 else "plans"
     summary = (
-        f"{len(report.plans)} {noun}, {totals.activities} activities: "
+        f"{plural(len(report.plans), 'plan')}, "
+        f"{plural(totals.activities, 'activity', 'activities')}: "
         f"{totals.by_state[State.DONE.value]} done ({_pct_text(totals.done_pct)}), "
         f"{totals.overdue} overdue, {totals.missing_follow_up} without follow-up for {report.year}."
     )

@@ -1,0 +1,106 @@
+"""Where a change sits in a plan file: the file and line that a CI annotation points at.
+
+Only `diff --format github|sarif` needs lines, so they are found afterwards, from the text of
+the new side's files (on disk, or at a revision through git), with the loader's positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qaplan.loader import Document, Path_, compose
+from qaplan.model import PlanFile
+from qaplan.pipeline import FileResult
+from qaplan.reports.diff import Change, DiffReport
+
+# The field of an activity that a change of each kind is about (None: the activity itself).
+_FIELD = {"due_postponed": "end", "due_advanced": "end", "owners_changed": "owners",
+          "title_changed": "title"}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A change's place: a file (None for a plan that is gone) and a 1-based line."""
+
+    file: str | None
+    line: int
+
+
+def _activity_paths(plan: PlanFile) -> dict[str, Path_]:
+    """Activity id -> its path in the file's data, in the order the model read them."""
+    return {
+        activity.key: ("criteria", ci, "goals", gi, "activities", ai)
+        for ci, criterion in enumerate(plan.criteria)
+        for gi, goal in enumerate(criterion.goals)
+        for ai, activity in enumerate(goal.activities)
+    }
+
+
+def locate(
+    report: DiffReport,
+    results: Sequence[FileResult],
+    read: Callable[[FileResult], str | None],
+) -> list[Location]:
+    """The location of each change of `report`, given the new side's plans and their text."""
+    files: dict[str, str] = {}
+    docs: dict[str, Document | None] = {}
+    paths: dict[str, dict[str, Path_]] = {}
+    for result in results:
+        if result.plan is None:
+            continue
+        plan_id = result.plan.plan.id
+        text = read(result)
+        files[plan_id] = result.file
+        docs[plan_id] = compose(text, result.file) if text is not None else None
+        paths[plan_id] = _activity_paths(result.plan)
+    locations = []
+    for change in report.changes:
+        if change.plan not in files:  # plan_removed: no file on the new side
+            locations.append(Location(None, 1))
+            continue
+        doc = docs[change.plan]
+        path = _path(change, report, paths[change.plan])
+        line = doc.key_position(path)[0] if doc is not None else 1
+        locations.append(Location(files[change.plan], line))
+    return locations
+
+
+def _path(change: Change, report: DiffReport, paths: dict[str, Path_]) -> Path_:
+    """The data path a change points at: the field, the year's follow-up, the activity, the plan."""
+    activity = paths.get(change.id) if change.id is not None else None
+    if activity is None:  # the plan itself, or an activity that is no longer there
+        return ("plan", "id") if change.kind != "plan_added" else ("plan",)
+    if report.mode == "year":
+        return (*activity, "status", int(report.new_label))
+    field = _FIELD.get(change.kind)
+    return (*activity, field) if field else (*activity, "id")
+
+
+def read_working_tree(result: FileResult) -> str | None:
+    """A plan file's text from disk (None when it cannot be read any more)."""
+    try:
+        return Path(result.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def read_revision(commit: str) -> Callable[[FileResult], str | None]:
+    """A reader of plan files at a git revision (the new side of `--rev A..B`)."""
+    import os
+
+    from qaplan.errors import QaplanError
+    from qaplan.git import git_root, show
+
+    root = git_root()
+
+    def read(result: FileResult) -> str | None:
+        absolute = Path(os.path.normpath(Path.cwd() / result.file))
+        try:
+            rel = absolute.relative_to(root.resolve()).as_posix()
+            return show(root, commit, rel).decode("utf-8-sig")
+        except (ValueError, QaplanError, UnicodeDecodeError):
+            return None
+
+    return read
