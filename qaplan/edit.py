@@ -114,6 +114,12 @@ class _Merger:
                  for gi, g in enumerate(c.goals)}
         activities = {a.key: (ci, gi, ai, a) for ci, c in enumerate(self.existing.criteria)
                       for gi, g in enumerate(c.goals) for ai, a in enumerate(g.activities)}
+        goals_of: dict[int, list[tuple[Any, ...]]] = {}
+        for value in goals.values():
+            goals_of.setdefault(value[0], []).append(value)
+        activities_of: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
+        for value in activities.values():
+            activities_of.setdefault(value[:2], []).append(value)
         used: set[str] = set()
         self.new_owners()
         for criterion in self.imported.plan.criteria:
@@ -125,8 +131,7 @@ class _Merger:
             used.add(old_criterion.key)
             self.retitle(self.at(("criteria", ci), old_criterion.key), old_criterion, criterion)
             for goal in criterion.goals:
-                candidates = [v for v in goals.values() if v[0] == ci]
-                found_goal = self._find(candidates, goal, goals, used)
+                found_goal = self._find(goals_of.get(ci, []), goal, goals, used)
                 if found_goal is None:
                     self.add_goal(old_criterion, goal, self.new_goals.setdefault(ci, []))
                     continue
@@ -134,8 +139,8 @@ class _Merger:
                 used.add(old_goal.key)
                 self.retitle(self.at(("criteria", gci, "goals", gi), old_goal.key), old_goal, goal)
                 for activity in goal.activities:
-                    siblings = [v for v in activities.values() if v[:2] == (gci, gi)]
-                    found_activity = self._find(siblings, activity, activities, used)
+                    found_activity = self._find(activities_of.get((gci, gi), []), activity,
+                                                activities, used)
                     if found_activity is None:
                         self.add_activity(old_goal, activity,
                                           self.new_activities.setdefault((gci, gi), []))

@@ -135,9 +135,11 @@ _register(
 )
 _register(
     "QP011", "error", "unreadable file", "cannot read the file: {detail}",
-    "The file could not be read (permissions, or it vanished while qaplan ran).",
-    "A plan that cannot be read cannot be checked.",
-    "Check the file's permissions and that it exists.",
+    "The file could not be read (permissions, or it vanished while qaplan ran), or a directory "
+    "searched for plans could not be listed.",
+    "A plan that cannot be read cannot be checked; a run that skipped it silently would pass "
+    "as if it had seen everything.",
+    "Check the permissions of the file or directory, and that it exists.",
 )
 
 # --- QP1xx: schema and consistency errors ------------------------------------------------------
@@ -272,7 +274,7 @@ _register(
 
 _register(
     "QP205", "warning", "the same owner twice",
-    "owner '{owner}' is listed twice (first on line {first_line})",
+    "owner '{owner}' is listed twice (first at {first})",
     "An activity's `owners` list names the same key more than once.",
     "Usually a slip when copying rows; reports would list the owner once and the list reads "
     "as if two people share the work.",

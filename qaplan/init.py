@@ -189,13 +189,13 @@ def _plan(root: Path, today: date, source: str | None, force: bool,
           result: InitResult) -> list[_Write]:
     """Every write init will make; raises, naming every conflicting path, before any write."""
     conflicts: list[str] = []
+    blocked: dict[Path, list[str]] = {}  # a file where a directory belongs -> what it blocks
     writes: list[_Write] = []
     for relative, text in scaffold(today, source).items():
         path = root / relative
         blocker = _blocker(path)
         if blocker is not None:
-            conflicts.append(f"{display_path(blocker)}: is a file where init needs a directory "
-                             f"(for {display_path(path)})")
+            blocked.setdefault(blocker, []).append(display_path(path))
         elif path.is_dir():
             conflicts.append(f"{display_path(path)}: is a directory where init writes a file")
         elif path.exists() and not path.is_file():
@@ -215,9 +215,11 @@ def _plan(root: Path, today: date, source: str | None, force: bool,
         write, problem = _gitignore(ignore)
         conflicts += [problem] if problem else []
         writes += [write] if write else []
+    conflicts = [f"{display_path(blocker)}: is a file where init needs a directory "
+                 f"(for {', '.join(paths)})" for blocker, paths in blocked.items()] + conflicts
     if conflicts:
-        unique = list(dict.fromkeys(conflicts))
-        raise QaplanError("; ".join(unique) + "; move it away and run init again "
+        them = "it" if len(conflicts) == 1 else "them"
+        raise QaplanError(f"{'; '.join(conflicts)}; move {them} away and run init again "
                           "(nothing was written)")
     return writes
 

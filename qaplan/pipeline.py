@@ -644,7 +644,7 @@ def _config_result(doc: Document, path: Path) -> ConfigResult:
 def _unreadable_directory(path: Path, why: str) -> FileResult:
     """A directory that cannot be listed: an error, so that no run passes as if it saw it all."""
     display = display_path(path)
-    detail = f"this directory cannot be listed ({why}), so the plans in it were not checked"
+    detail = f"{display} is a directory that cannot be listed ({why}); its plans were not checked"
     return FileResult(display, "plan", [finding(display, 1, 1, "QP011", detail=detail)])
 
 
@@ -773,7 +773,7 @@ def load_plans(
         if refusal is not None:
             if not skip_invalid:
                 raise QaplanError(refusal[1])
-            left_out.append(f"{result.file}: {refusal[0]}")
+            left_out.append(refusal[0])
             continue
         if result.plan is not None:
             plans.append(result)
@@ -788,11 +788,12 @@ def load_plans(
 
 
 def _refusal(result: FileResult, skip_option: str | None) -> tuple[str, str] | None:
-    """Why a report cannot use this plan: (a short reason, the full message), or None."""
+    """Why a report cannot use this plan: (one line naming the file, the full message), or None."""
     hint = f", or pass {skip_option} to report on the other plans" if skip_option else ""
     if result.errors:
         first, count = result.errors[0], len(result.errors)
-        return (f"{first.as_text()} ({count} error(s))",
+        more = f" (and {count - 1} more error(s))" if count > 1 else ""
+        return (f"{first.as_text()}{more}",
                 f"{first.as_text()}\n{result.file} has {count} error(s); run "
                 f"`qaplan validate {result.file}` to see them all{hint}")
     config = result.config
@@ -800,7 +801,7 @@ def _refusal(result: FileResult, skip_option: str | None) -> tuple[str, str] | N
         # Without its qaplan.yaml the plan's owners and units cannot be told apart from typos.
         first = next((f for f in config.findings if f.severity == "error"), None)
         cause = first.as_text() if first is not None else f"{config.file}: cannot be read"
-        return (f"its {config.file} cannot be read: {cause}",
+        return (f"{result.file}: its {config.file} cannot be read: {cause}",
                 f"{cause}\n{result.file} uses {config.file}, which cannot be read; fix it "
                 f"(`qaplan validate {config.file}`){hint}")
     return None

@@ -9,7 +9,6 @@ text reads back as exactly what was intended.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,7 +92,7 @@ class TextDoc:
 
     def __init__(self, text: str, data: Any) -> None:
         self.text = text
-        self.data = copy.deepcopy(data)
+        self.data = data  # the caller's fresh copy: every edit is applied to it
         first_break = text.find("\n")
         self.newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
         self.root = parse_spans(text)

@@ -26,7 +26,9 @@ def likely_cause(text: str, problem: str, marks: list[tuple[int, int]]) -> Hint 
         hint = _tab(lines, number)
         if hint is not None:
             return hint
-    for number in candidates:
+    # A plain `title:Analysera` runs on into the next line, so libyaml may stop one line later.
+    before = [n for n in range(min(candidates, default=0) - 1, -1, -1) if lines[n].strip()][:1]
+    for number in candidates + before:
         hint = _no_space(lines, number)
         if hint is not None:
             return hint

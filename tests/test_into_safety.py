@@ -16,35 +16,11 @@ from workbooks import edit_cells, find_row
 AS_OF = "2025-02-01"
 ID_COLUMN = 11
 
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "hostile" / "into"
 # CRLF line endings, a 3-space indent, escapes, single quotes, aligned comments, `...`.
-ODD_PLAN = (
-    "# yaml-language-server: $schema=../schemas/plan.schema.json\r\n"
-    "schema: qaplan/v1\r\n"
-    "plan:\r\n"
-    "   id: prog\r\n"
-    '   title: "Programmet \\u00e5r 1"\r\n'
-    "   language: sv\r\n"
-    "owners:\r\n"
-    "   PD: {name: 'Programdirektör'}     # director\r\n"
-    "criteria:\r\n"
-    "   -  id: C1\r\n"
-    "      title: 'Studieresultaten'\r\n"
-    "      goals:\r\n"
-    "         -  id: C1.G1\r\n"
-    '            title: "G\\u00e5l"\r\n'
-    "            activities:\r\n"
-    "               -  id: C1.G1.A1\r\n"
-    "                  title: 'Analysera'    # aligned comment\r\n"
-    "                  start: 2022\r\n"
-    "                  end: 2024\r\n"
-    "                  owners: [PD]\r\n"
-    "                  status:\r\n"
-    "                     2023: {state: ongoing, note: 'Samlas in.'}   # checked\r\n"
-    "               -  id: C1.G1.A2\r\n"
-    "                  title: 'Följ upp'\r\n"
-    "                  end: VT25\r\n"
-    "...\r\n"
-)
+ODD_PLAN = (CORPUS / "crlf-odd-indent.yaml").read_bytes().decode("utf-8")
+# A list of activities written inline: adding one would mean rewriting the whole list.
+INLINE_PLAN = (CORPUS / "inline-activities.yaml").read_text(encoding="utf-8")
 
 SIMPLE_PLAN = """\
 # yaml-language-server: $schema=../schemas/plan.schema.json
@@ -104,7 +80,7 @@ def _import(*args: str) -> tuple[int, str, str]:
     real = run_cli("import", *args)
     assert dry.exit_code == real.exit_code, (dry.stderr, real.stderr)
     if real.exit_code == 0:
-        assert "dry run: nothing written" in dry.stdout
+        assert "dry run: " in dry.stdout + dry.stderr
     return real.exit_code, real.stdout, real.stderr
 
 
@@ -125,6 +101,7 @@ def _changed_lines(before: str, after: str, newline: str) -> tuple[list[str], li
 # --- 13.4 / 12.20: untouched lines stay byte for byte ------------------------------------------
 
 def test_crlf_odd_indent_escapes_and_end_marker_survive_an_edit(repo: Path) -> None:
+    assert ODD_PLAN.count("\r\n") == ODD_PLAN.count("\n") == 26  # the fixture kept its CRLF
     plan = _plan(repo, ODD_PLAN)
     table = _export()
     row_a1 = find_row(table, "prog", ID_COLUMN, "C1.G1.A1")
@@ -214,16 +191,14 @@ def test_notes_that_need_quotes_read_back_as_written(repo: Path) -> None:
 
 
 def test_a_change_that_needs_a_rewrite_is_refused(repo: Path) -> None:
-    text = SIMPLE_PLAN.split("        activities:\n")[0] + (
-        "        activities: [{id: C1.G1.A1, title: Analysera, end: 2024}]\n")
-    plan = _plan(repo, text)
+    plan = _plan(repo, INLINE_PLAN)
     table = _export()
     edit_cells(table, {}, append=[[None, "Återkoppling", "Ny aktivitet", 2025, 2026, "PD"]])
     code, out, err = _import("prog.xlsx", "--into", "plans/prog.yaml")
     assert code == 2
     assert "plans/prog.yaml" in err and "nothing was written" in err
     assert "Traceback" not in err + out
-    assert plan.read_bytes() == text.encode("utf-8")
+    assert plan.read_bytes() == INLINE_PLAN.encode("utf-8")
 
 
 # --- 13.3: edits by id, to the bytes that were checked ----------------------------------------
@@ -432,3 +407,29 @@ def test_into_something_that_is_not_a_valid_plan(repo: Path, name: str, text: st
     assert expected in err
     assert "--skip-invalid" not in err and "Traceback" not in err + out
     assert target.read_bytes() == text.encode("utf-8")
+
+
+def test_into_a_fifo_or_a_directory_is_refused_at_once(repo: Path) -> None:
+    _plan(repo, SIMPLE_PLAN)
+    _export()
+    os.mkfifo(repo / "plans/pipe.yaml")  # opening it to read would block forever
+    (repo / "plans/folder.yaml").mkdir()
+    for name in ("plans/pipe.yaml", "plans/folder.yaml"):
+        code, _, err = _import("prog.xlsx", "--into", name)
+        assert code == 2
+        assert f"{name}: cannot read the plan (is not a regular file)" in err
+    assert (repo / "plans/prog.yaml").read_bytes() == SIMPLE_PLAN.encode("utf-8")
+
+
+def test_import_o_replaces_an_existing_file_only_with_force(repo: Path) -> None:
+    _plan(repo, SIMPLE_PLAN)
+    _export()
+    target = write(repo / "plans/new.yaml", "# my notes, not a plan yet\n")
+    code, _, err = _import("prog.xlsx", "-o", "plans/new.yaml")
+    assert code == 2
+    assert "plans/new.yaml exists" in err and "--force" in err
+    assert target.read_bytes() == b"# my notes, not a plan yet\n"
+    code, _, err = _import("prog.xlsx", "-o", "plans/new.yaml", "--force", "--plan-id", "new")
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    assert run_cli("validate", "plans/new.yaml").exit_code == 0

@@ -63,10 +63,10 @@ def test_markdown_shows_no_html_image_link_or_list_from_plan_text(hostile: Path)
     assert_inert(text)
     assert "<details>" not in text and "<summary>" not in text and "&lt;details&gt;" in text
     assert "![" not in text and not re.search(r"(?<!\\)\]\(", text)  # no image, no link
-    assert r"!\[img\](https://evil.example/x.png)" in text
+    assert r"!\[img\]\(https://evil.example/x.png)" in text
     # The owner name's line break does not start a list item under the heading.
     heading = next(line for line in text.splitlines() if line.startswith("### KA"))
-    assert heading == r"### KA – &lt;details&gt;hidden\\n- \[list item\](https://evil.example/)"
+    assert heading == r"### KA – &lt;details&gt;hidden\\n- \[list item\]\(https://evil.example/)"
     assert not [line for line in text.splitlines() if line.startswith("- ")]
     row = next(line for line in text.splitlines() if "summary" in line)
     assert r"\*bold\* \`code\` \| pipe" in row

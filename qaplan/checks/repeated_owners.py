@@ -14,7 +14,9 @@ def owner_once(ctx: PlanContext) -> Iterator[Finding]:
         first: dict[str, int] = {}
         for index, owner in enumerate(activity.get("owners") or ()):
             if owner in first:
-                line, _ = ctx.doc.value_position(path + ("owners", first[owner]))
-                yield ctx.at(path + ("owners", index), "QP205", owner=owner, first_line=line)
+                line, column = ctx.doc.value_position(path + ("owners", first[owner]))
+                here, _ = ctx.doc.value_position(path + ("owners", index))
+                where = f"column {column}" if here == line else f"line {line}"
+                yield ctx.at(path + ("owners", index), "QP205", owner=owner, first=where)
             else:
                 first[owner] = index

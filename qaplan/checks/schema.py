@@ -153,7 +153,10 @@ def _detail(loc: tuple[Any, ...], kind: str, error: Any) -> str:
     elif kind == "blank_text":
         return f"{field} is empty; a {field} needs text ({loc[-1]}: Analysera feedbacken)"
     elif kind == "literal_error":
-        text = f"{_describe(value)} is not allowed; {error['msg'].lower()}"
+        allowed = error["msg"].removeprefix("Input should be ")
+        text = f"{_describe(value)} is not allowed; use {allowed}"
+        if isinstance(value, str) and f"'{value.strip().casefold()}'" in allowed:
+            text += f" (did you mean '{value.strip().casefold()}'?)"
     elif kind == "year":
         text = f"{error['msg']}, got {_describe(value)}"
         form = right_form(loc[:-1])
@@ -213,7 +216,7 @@ def repair(data: Any, problems: list[Problem]) -> tuple[Any, list[tuple[Any, ...
             if owner_list:
                 parent[key] = "_"
             elif len(loc) >= 2 and loc[-2] in _ROW_LISTS:
-                parent[key] = {"title": ""}
+                parent[key] = {"title": "_"}
             else:
                 return None
         else:

@@ -33,6 +33,7 @@ MAX_FILE = 64 * MB  # the .xlsx file as stored
 MAX_UNPACKED = 64 * MB  # all its parts unpacked
 MAX_PART = 32 * MB  # any one part (a sheet, the shared strings) unpacked
 MAX_PARTS = 10_000
+MAX_TAGS = 2_000_000  # XML tags in one part (10,000 rows: about 350,000)
 MAX_CELLS = 1_000_000  # filled cells, merged-cell copies included (10,000 rows: about 110,000)
 MAX_MERGES = 100_000  # merged ranges in a workbook (10,000 rows: about 1,100)
 META_COLUMNS = 5  # the hidden sheet's rows: sheet, field and up to three values
@@ -146,59 +147,76 @@ def _parse_sheet(
 ) -> tuple[dict[int, Row], list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
     """A sheet's filled cells, merged ranges and formulas, in one streaming pass over its XML.
 
-    openpyxl's own cell parser reads each cell (shared strings, dates, inline text); the
-    XML is read by defusedxml's iterparse, so comments are skipped and entities refused,
-    and each row is dropped from the tree once read.
+    defusedxml's iterparse reads the XML (comments are skipped, entities refused) and
+    openpyxl's own cell parser reads each cell (shared strings, dates, inline text). Every
+    element is dropped from the tree once read, so memory stays flat however the rows and
+    cells are shaped.
     """
     from defusedxml.ElementTree import iterparse
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet._reader import (
-        FORMULA_TAG, MERGE_TAG, ROW_TAG, WorkSheetParser,
-    )
+    from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, MERGE_TAG, ROW_TAG
 
-    merge_tag = MERGE_TAG[:-1]  # {ns}mergeCell, one range
-    data_tag = ROW_TAG[:-3] + "sheetData"
+    merge_tag = MERGE_TAG[:-1]  # {ns}mergeCell: one range
     formulas: dict[tuple[int, int], str] = {}
-
-    class _Parser(WorkSheetParser):  # type: ignore[misc]
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell: dict[str, Any] = super().parse_cell(element)
-            if element.find(FORMULA_TAG) is not None:
-                # data_only gives the saved value; the formula text is for the warning
-                formula = self.parse_formula(element)
-                if cell["value"] is None:
-                    formulas[(cell["row"], cell["column"])] = str(getattr(formula, "text",
-                                                                          formula))
-            return cell
-
     cells: dict[int, Row] = {}
     merges: list[tuple[int, int, int, int]] = []
     with workbook._archive.open(worksheet._worksheet_path) as source:
-        parser = _Parser(source, worksheet._shared_strings, data_only=True,
-                         epoch=workbook.epoch, date_formats=workbook._date_formats,
-                         timedelta_formats=workbook._timedelta_formats)
-        sheet_data = None
+        parser = _cell_parser(workbook, worksheet, source)
+        path: list[Any] = []  # the open elements, root first
+        in_cell = 0  # how many <c> are open: their content is read with them
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
-                if element.tag == data_tag:
-                    sheet_data = element
+                path.append(element)
+                if element.tag == CELL_TAG:
+                    in_cell += 1
+                elif element.tag == ROW_TAG and not in_cell:
+                    _start_row(parser, element)
                 continue
-            if element.tag == ROW_TAG:
-                number, parsed = parser.parse_row(element)
-                parser.row_dimensions.clear()  # row heights are not needed, and add up
-                row = {c["column"]: value for c in parsed
-                       if (value := _value(c["value"], workbook.epoch)) is not None}
-                if row:
-                    budget.spend(cells=len(row))
-                    cells.setdefault(number, {}).update(row)
-                if sheet_data is not None:
-                    sheet_data.clear()  # keep memory flat: the rows read so far are done
+            path.pop()
+            if element.tag == CELL_TAG:
+                in_cell -= 1
+                cell = parser.parse_cell(element)
+                value = _value(cell["value"], workbook.epoch)
+                if value is not None:
+                    budget.spend(cells=1)
+                    cells.setdefault(cell["row"], {})[cell["column"]] = value
+                elif element.find(FORMULA_TAG) is not None:
+                    # data_only gives the saved value; the formula is for the warning
+                    formula = parser.parse_formula(element)
+                    formulas[(cell["row"], cell["column"])] = str(getattr(formula, "text",
+                                                                          formula))
+            elif in_cell:
+                continue  # part of a cell: read with it
             elif element.tag == merge_tag:
                 budget.spend(merges=1)
                 left, top, right, bottom = range_boundaries(str(element.get("ref", "")))
                 # a whole-row or whole-column range (A:A, 1:1) leaves its open sides None
                 merges.append((top or 1, left or 1, bottom or _LAST_ROW, right or _LAST_COLUMN))
+            if path:
+                path[-1].remove(element)  # read: earlier siblings are gone, so this is quick
     return cells, merges, formulas
+
+
+def _cell_parser(workbook: Any, worksheet: Any, source: Any) -> Any:
+    """openpyxl's parser of one sheet, used cell by cell (it knows dates and shared strings)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    return WorkSheetParser(source, worksheet._shared_strings, data_only=True,
+                           epoch=workbook.epoch, date_formats=workbook._date_formats,
+                           timedelta_formats=workbook._timedelta_formats)
+
+
+def _start_row(parser: Any, element: Any) -> None:
+    """Number a row as openpyxl's `parse_row` does: its `r`, else the one after the last."""
+    number = element.get("r")
+    if number is None:
+        parser.row_counter += 1
+    else:
+        value = float(number)
+        if not value.is_integer():
+            raise ValueError(f"{number} is not a valid row number")
+        parser.row_counter = int(value)
+    parser.col_counter = 0
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
@@ -249,6 +267,7 @@ def _check_package(raw: bytes, display: str) -> None:
         raise QaplanError(f"{display}: not an Excel workbook (.xlsx): it is {kind}")
     try:
         with zipfile.ZipFile(_bytes_io(raw)) as package:
+            _check_parts(package.infolist(), display)
             names = set(package.namelist())
             if "xl/workbook.xml" not in names:
                 if "mimetype" in names and b"opendocument" in package.read("mimetype"):
@@ -256,10 +275,8 @@ def _check_package(raw: bytes, display: str) -> None:
                         f"{display}: this is an OpenDocument spreadsheet (.ods); save it as .xlsx"
                     )
                 raise QaplanError(f"{display}: a zip file, but not an Excel workbook (.xlsx)")
-            _check_parts(package.infolist(), display)
-            bad = package.testzip()
-            if bad is not None:
-                raise QaplanError(f"{display}: the workbook is damaged (part {bad} is corrupt)")
+            for info in package.infolist():
+                _check_part(package, info, display)
     except zipfile.BadZipFile as exc:
         raise QaplanError(
             f"{display}: the workbook is damaged or truncated ({exc}); save it again from Excel"
@@ -294,6 +311,22 @@ def _check_parts(parts: list[zipfile.ZipInfo], display: str) -> None:
         raise QaplanError(
             f"{display}: the workbook unpacks to {total / MB:,.0f} MB, more than the "
             f"{MAX_UNPACKED // MB} MB allowed; refused"
+        )
+
+
+def _check_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> None:
+    """Unpack one part (its checksum is verified) and refuse XML with more tags than a table
+    needs: the XML parsers keep what they read, so elements cost memory, not just bytes."""
+    try:
+        data = package.read(info)
+    except zipfile.BadZipFile:
+        raise QaplanError(
+            f"{display}: the workbook is damaged (part {info.filename} is corrupt)"
+        ) from None
+    if data.count(b"<") > MAX_TAGS:
+        raise QaplanError(
+            f"{display}: part {info.filename} holds more than {MAX_TAGS:,} XML tags (10,000 "
+            "table rows need about 350,000); refused"
         )
 
 
