@@ -118,8 +118,8 @@ class _Merger:
         for value in goals.values():
             goals_of.setdefault(value[0], []).append(value)
         activities_of: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
-        for value in activities.values():
-            activities_of.setdefault(value[:2], []).append(value)
+        for row in activities.values():
+            activities_of.setdefault(row[:2], []).append(row)
         used: set[str] = set()
         self.new_owners()
         for criterion in self.imported.plan.criteria:

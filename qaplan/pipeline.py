@@ -199,15 +199,12 @@ class FileResult:
         )
 
     def check_cached_data(self) -> None:
-        """Parse the data from the cache now; ValueError unless it is a plan of the right shape."""
-        from qaplan.shape import PLAN, problems
-
-        data = self.data  # RecursionError or ValueError for JSON nested too deep or damaged
-        if data is None:
+        """Build the plan from the cached data now (a report needs it next); ValueError
+        (pydantic's ValidationError is one) or RecursionError unless it is this plan."""
+        if self.data is None:
             if self.plan_id is not None:
                 raise ValueError("a cached plan without its data")
-        elif (not isinstance(data, dict) or problems(PLAN, data)
-              or data["plan"]["id"] != self.plan_id):
+        elif not isinstance(self.data, dict) or self.plan is None or self.plan.plan.id != self.plan_id:
             raise ValueError("cached data that is not the plan")
 
 
@@ -287,18 +284,17 @@ def check_paths(
         else:
             work.append((candidate, configs.for_file(candidate.path), None))
     named_configs = list(configs.loaded.values())
+    cache = _cache(use_cache and bool(work))
+    rest: list[FileResult] = []
     if whole_repo and any(c.explicit for c in candidates):
-        # Only the plan ids of these are used, from the cache when it is warm.
-        work += [(c, configs.for_file(c.path), None) for c in _rest_of_repository(candidates)]
-    checked = _check_all(work, as_of, _cache(use_cache and bool(work)), jobs, progress, keep_plans)
-    named = {candidate.display for candidate in candidates}
-    files = [r for r in checked if r.file in named]
+        rest = _rest_ids(_rest_of_repository(candidates), configs, as_of, cache, jobs)
+    files = _check_all(work, as_of, cache, jobs, progress, keep_plans)
     notes = [r.note for r in files if r.note]
     for config in named_configs:  # a qaplan.yaml only the rest of the repository uses is not reported
         files.append(FileResult(config.file, "config", _suppress_lines(config.findings,
                                 config.line_ignores), config=config, line_ignores=config.line_ignores))
     files.extend(_unreadable_directory(path, why) for path, why in unreadable)
-    _unique_plan_ids(files, [r for r in checked if r.file not in named])
+    _unique_plan_ids(files, rest)
     files.sort(key=lambda r: r.file)
     fatal.extend(_empty_origins(given, candidates, files))
     return Run(files, notes, fatal)
@@ -648,22 +644,56 @@ def _unreadable_directory(path: Path, why: str) -> FileResult:
     return FileResult(display, "plan", [finding(display, 1, 1, "QP011", detail=detail)])
 
 
-def _rest_of_repository(candidates: list[Candidate]) -> list[Candidate]:
-    """The repository's other YAML files, beside the files named on the command line."""
+def _rest_of_repository(candidates: list[Candidate]) -> list[tuple[Path, list[Candidate]]]:
+    """Each repository of the named files, with its other YAML files (origin: '/' path in it)."""
     named = {os.path.realpath(candidate.path) for candidate in candidates}
     roots: dict[Path, Path | None] = {}
     for candidate in candidates:
         if candidate.explicit and candidate.path.parent not in roots:
             roots[candidate.path.parent] = repository_root(candidate.path.parent)
-    rest: dict[str, Candidate] = {}
+    groups = []
     for root in sorted({root for root in roots.values() if root is not None}):
         show = _displayer(root)
-        for rel in repository_files(root):
-            path = root / rel
-            if str(path) not in named:
-                display = show(rel)
-                rest.setdefault(display, Candidate(path, display, False, str(root)))
-    return [rest[key] for key in sorted(rest)]
+        rest = [Candidate(root / rel, show(rel), False, rel) for rel in repository_files(root)
+                if str(root / rel) not in named]
+        groups.append((root, rest))
+    return groups
+
+
+def _rest_ids(
+    groups: list[tuple[Path, list[Candidate]]], configs: _Configs, as_of: date,
+    cache: Cache | None, jobs: int | None,
+) -> list[FileResult]:
+    """The other plans of the repositories, as far as the rules that span files need them.
+
+    Their ids come from a signed index while their files are unchanged; the rest are
+    checked (through the cache) and recorded.
+    """
+    from qaplan.ids_index import IdsIndex, stamp
+
+    results: list[FileResult] = []
+    for root, rest in groups:
+        index = IdsIndex(cache, root) if cache is not None else None
+        todo: list[_Work] = []
+        stamps = {}
+        for candidate in rest:
+            stamps[candidate.display] = current = stamp(candidate.path)  # before it is read
+            ids = index.lookup(candidate.origin, current) if index is not None else None
+            if ids is None:
+                todo.append((candidate, configs.for_file(candidate.path), None))
+            else:
+                results.append(FileResult(candidate.display, ids[0], plan_id=ids[1],
+                                          id_position=(ids[2], ids[3])))
+        checked = _check_all(todo, as_of, cache, jobs, keep_plans=False)
+        results.extend(checked)
+        if index is not None:
+            origins = {candidate.display: candidate.origin for candidate in rest}
+            for result in checked:
+                index.record(origins[result.file], stamps[result.file],
+                             (result.kind, result.plan_id, *result.id_position))
+            index.keep_only(set(origins.values()))
+            index.save()
+    return results
 
 
 def _displayer(root: Path) -> Callable[[str], str]:
@@ -815,8 +845,8 @@ def _config_notes(files: list[FileResult]) -> list[str]:
         if result.kind != "config" or config is None or config.data is None:
             continue
         errors = [f for f in config.findings if f.severity == "error"]
-        if errors:
-            notes.append(f"note: {errors[0].as_text()}\nnote: {config.file} has "
-                         f"{len(errors)} error(s); the plans use what could be read from it "
-                         f"(`qaplan validate {config.file}` lists them)")
+        if errors:  # one line per note: notes are printed with control characters escaped
+            notes.append(f"note: {errors[0].as_text()}")
+            notes.append(f"note: {config.file} has {len(errors)} error(s); the plans use what "
+                         f"could be read from it (`qaplan validate {config.file}` lists them)")
     return notes

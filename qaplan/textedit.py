@@ -344,8 +344,9 @@ class TextDoc:
             return
         first = node.items[0][0].start
         line_start = first - column
-        if self.text[line_start:first].strip():
-            raise CannotEdit(f"'{key}' would have to go before the first key of a list item")
+        if self.text[line_start:first].strip():  # `- key:` opens a list item: keep it first
+            self._lines(self._entry_end(*node.items[0]), lines)
+            return
         self._splice(line_start, line_start, "".join(line + self.newline for line in lines))
 
     @staticmethod

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -326,3 +328,24 @@ ignore: [{code: QP1, path: "*"}]
     assert len(shown) >= 6
     for message in shown:
         assert not REGEX.search(message), message
+
+
+def test_hints_import_nothing_heavy(repo: Path) -> None:
+    """The state vocabulary and the hints stay on validate's fast path (no openpyxl, pydantic)."""
+    write(repo / "plans/p.yaml", HEAD + """\
+          - id: A1
+            title: ""
+            owners: [P D]
+            status:
+              2024: {state: pågår, note: Inget nytt, se protokollet.}
+""")
+    probe = ("import sys\nfrom qaplan.cli import main\nsys.argv = ['qaplan', 'validate', "
+             "'--no-cache', 'plans/p.yaml']\ntry:\n    main()\nexcept SystemExit as exit:\n"
+             "    print(exit.code)\nprint(sorted({m.split('.')[0] for m in sys.modules}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
+                          text=True, check=False)
+    *_, code, modules = done.stdout.splitlines()
+    assert code == "1"
+    assert "did you mean 'ongoing'?" in done.stdout
+    for heavy in ("pydantic", "openpyxl", "rich", "ruamel", "stdnum"):
+        assert f"'{heavy}'" not in modules, heavy

@@ -134,3 +134,29 @@ def test_an_unreadable_directory_for_real(repo: Path) -> None:
         (repo / "plans/hemlig").chmod(0o755)
     assert result.exit_code == 1
     assert "plans/hemlig:1:1: error QP011" in result.stdout
+
+
+# --- the ids of unchanged plans come from a small signed index -----------------------------------
+
+
+@pytest.mark.parametrize("racy_ns", [0, None])
+def test_an_other_plan_changed_since_the_last_run_is_seen(
+    gitrepo: Path, monkeypatch: pytest.MonkeyPatch, racy_ns: int | None
+) -> None:
+    import time
+
+    from qaplan import ids_index
+
+    if racy_ns is not None:  # trust entries at once (files in a test are seconds old)
+        monkeypatch.setattr(ids_index, "_RACY_NS", racy_ns)
+    write(gitrepo / "plans/ny.yaml", MINIMAL_PLAN.format(plan_id="ny"))
+    assert run_cli("validate", "plans/ny.yaml", "--as-of", AS_OF).exit_code == 0
+    assert run_cli("validate", "plans/ny.yaml", "--as-of", AS_OF).exit_code == 0
+    if racy_ns is not None:
+        time.sleep(0.05)  # a later clock tick: the file's times differ from those recorded
+    # The same size: only the times tell the file changed.
+    write(gitrepo / "plans/lakare.yaml", MINIMAL_PLAN.format(plan_id="nyxxxxxxxxxxxxx"))
+    write(gitrepo / "plans/ny.yaml", MINIMAL_PLAN.format(plan_id="nyxxxxxxxxxxxxx"))
+    result = run_cli("validate", "plans/ny.yaml", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "plan id 'nyxxxxxxxxxxxxx' is also used by plans/lakare.yaml" in result.stdout

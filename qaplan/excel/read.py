@@ -38,6 +38,7 @@ MAX_CELLS = 1_000_000  # filled cells, merged-cell copies included (10,000 rows:
 MAX_MERGES = 100_000  # merged ranges in a workbook (10,000 rows: about 1,100)
 META_COLUMNS = 5  # the hidden sheet's rows: sheet, field and up to three values
 _LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
+_DTD = tuple("<!DOCTYPE".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be"))
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 Value = str | int | float | date | None
@@ -79,12 +80,8 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
     raw = _read_bytes(path, display)
     _check_package(raw, display)
 
-    from openpyxl import load_workbook
-
     try:
-        # read-only mode reads the workbook's structure and shared strings; the sheets are
-        # streamed by _parse_sheet, so reading them is inside the try as well.
-        workbook = load_workbook(_bytes_io(raw), read_only=True, data_only=True)
+        workbook = _Workbook(raw)
         try:
             return _sheets(workbook, display)
         finally:
@@ -96,6 +93,38 @@ def read_workbook(path: Path, display: str) -> list[Sheet]:
             f"{display}: cannot read the workbook ({type(exc).__name__}: {exc}); "
             "open it in Excel or LibreOffice and save it again as .xlsx"
         ) from None
+
+
+class _Workbook:
+    """What openpyxl reads of a workbook besides its sheets: their names and parts, the shared
+    strings, the epoch and the date formats.
+
+    openpyxl's loader also opens each sheet and, when the sheet states no <dimension>,
+    parses all of it only to find its size; the sheets are streamed by _parse_sheet instead.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = ExcelReader(_bytes_io(raw), read_only=True, data_only=True)
+        self._reader = reader
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        self.archive = reader.archive
+        self.shared_strings = reader.shared_strings
+        self.epoch = reader.wb.epoch
+        self.date_formats = reader.wb._date_formats
+        self.timedelta_formats = reader.wb._timedelta_formats
+        # (title, state, part) of each worksheet, in order; chart sheets hold no cells
+        self.sheets = [(sheet.name, sheet.state, rel.target)
+                       for sheet, rel in reader.parser.find_sheets()
+                       if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+
+    def close(self) -> None:
+        self.archive.close()
 
 
 @dataclass(slots=True)
@@ -121,16 +150,16 @@ class _Budget:
             )
 
 
-def _sheets(workbook: Any, display: str) -> list[Sheet]:
+def _sheets(workbook: _Workbook, display: str) -> list[Sheet]:
     budget = _Budget(display)
     meta = _meta(workbook, budget)
     sheets = []
-    for worksheet in workbook.worksheets:
-        if worksheet.title == META_SHEET or worksheet.sheet_state != "visible":
+    for title, state, part in workbook.sheets:
+        if title == META_SHEET or (state or "visible") != "visible":
             continue
-        cells, merges, formulas = _parse_sheet(workbook, worksheet, budget)
+        cells, merges, formulas = _parse_sheet(workbook, part, budget)
         _fill_merged(merges, cells, budget)
-        sheet = Sheet(worksheet.title, cells, meta=meta.get(worksheet.title, {}))
+        sheet = Sheet(title, cells, meta=meta.get(title, {}))
         for (row, column), formula in sorted(formulas.items()):
             if sheet.value(row, column) is None:
                 sheet.warnings.append(
@@ -143,16 +172,17 @@ def _sheets(workbook: Any, display: str) -> list[Sheet]:
 
 
 def _parse_sheet(
-    workbook: Any, worksheet: Any, budget: _Budget
+    workbook: _Workbook, part: str, budget: _Budget
 ) -> tuple[dict[int, Row], list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
     """A sheet's filled cells, merged ranges and formulas, in one streaming pass over its XML.
 
-    defusedxml's iterparse reads the XML (comments are skipped, entities refused) and
-    openpyxl's own cell parser reads each cell (shared strings, dates, inline text). Every
-    element is dropped from the tree once read, so memory stays flat however the rows and
-    cells are shaped.
+    ElementTree's iterparse reads the XML (comments are skipped; _check_part refused any
+    DTD, so no entity can expand) and openpyxl's own cell parser reads each cell (shared
+    strings, dates, inline text). Every element is dropped from the tree once read, so
+    memory stays flat however the rows and cells are shaped.
     """
-    from defusedxml.ElementTree import iterparse
+    from xml.etree.ElementTree import iterparse
+
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, MERGE_TAG, ROW_TAG
 
@@ -160,8 +190,8 @@ def _parse_sheet(
     formulas: dict[tuple[int, int], str] = {}
     cells: dict[int, Row] = {}
     merges: list[tuple[int, int, int, int]] = []
-    with workbook._archive.open(worksheet._worksheet_path) as source:
-        parser = _cell_parser(workbook, worksheet, source)
+    with workbook.archive.open(part) as source:
+        parser = _cell_parser(workbook, source)
         path: list[Any] = []  # the open elements, root first
         in_cell = 0  # how many <c> are open: their content is read with them
         for event, element in iterparse(source, events=("start", "end")):
@@ -197,13 +227,13 @@ def _parse_sheet(
     return cells, merges, formulas
 
 
-def _cell_parser(workbook: Any, worksheet: Any, source: Any) -> Any:
+def _cell_parser(workbook: _Workbook, source: Any) -> Any:
     """openpyxl's parser of one sheet, used cell by cell (it knows dates and shared strings)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    return WorkSheetParser(source, worksheet._shared_strings, data_only=True,
-                           epoch=workbook.epoch, date_formats=workbook._date_formats,
-                           timedelta_formats=workbook._timedelta_formats)
+    return WorkSheetParser(source, workbook.shared_strings, data_only=True,
+                           epoch=workbook.epoch, date_formats=workbook.date_formats,
+                           timedelta_formats=workbook.timedelta_formats)
 
 
 def _start_row(parser: Any, element: Any) -> None:
@@ -323,6 +353,11 @@ def _check_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -
         raise QaplanError(
             f"{display}: the workbook is damaged (part {info.filename} is corrupt)"
         ) from None
+    if any(marker in data for marker in _DTD):
+        raise QaplanError(
+            f"{display}: part {info.filename} declares a DTD (<!DOCTYPE>), which no workbook "
+            "needs (it is how XML entity bombs start); refused"
+        )
     if data.count(b"<") > MAX_TAGS:
         raise QaplanError(
             f"{display}: part {info.filename} holds more than {MAX_TAGS:,} XML tags (10,000 "
@@ -390,12 +425,13 @@ def _fill_merged(merged: list[tuple[int, int, int, int]], cells: dict[int, Row],
                     row[column] = value
 
 
-def _meta(workbook: Any, budget: _Budget) -> dict[str, dict[str, list[list[Value]]]]:
+def _meta(workbook: _Workbook, budget: _Budget) -> dict[str, dict[str, list[list[Value]]]]:
     """The hidden qaplan sheet that export writes: sheet -> field -> values."""
-    if META_SHEET not in workbook.sheetnames:
+    parts = [part for title, _, part in workbook.sheets if title == META_SHEET]
+    if not parts:
         return {}
     found: dict[str, dict[str, list[list[Value]]]] = {}
-    cells, _, _ = _parse_sheet(workbook, workbook[META_SHEET], budget)
+    cells, _, _ = _parse_sheet(workbook, parts[0], budget)
     for number in sorted(cells):
         row = cells[number]
         sheet, name = row.get(1), row.get(2)
