@@ -519,6 +519,9 @@ def export(
     as_of: AsOfOption = None,
     skip_invalid: SkipInvalidOption = False,
     no_cache: NoCacheOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the -o file if it exists.")
+    ] = False,
 ) -> None:
     """Write plans to an Excel table in the layout used today, one sheet per plan.
 
@@ -532,6 +535,12 @@ def export(
         raise QaplanError("export needs -o FILE.xlsx (a workbook is not written to the terminal)")
     if output.suffix.lower() != ".xlsx":
         raise QaplanError(f"{display_path(output)}: the output must end in .xlsx")
+    if output.is_dir():
+        raise QaplanError(f"{display_path(output)}: is a directory; name the .xlsx file to write")
+    # a workbook that came back filled in must not be lost to a repeated export
+    if os.path.lexists(output) and not force:
+        raise QaplanError(f"{display_path(output)} exists; replace it with --force, or choose "
+                          "another file")
     language = check_language(lang)
     day = _as_of(as_of)
     plans, notes = _load_plans(paths, day, skip_invalid, no_cache)

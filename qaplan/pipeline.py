@@ -286,7 +286,7 @@ def check_paths(
     named_configs = list(configs.loaded.values())
     cache = _cache(use_cache and bool(work))
     rest: list[FileResult] = []
-    if whole_repo and any(c.explicit for c in candidates):
+    if whole_repo and any(c.explicit and not is_config(c.path) for c in candidates):
         rest = _rest_ids(_rest_of_repository(candidates), configs, as_of, cache, jobs)
     files = _check_all(work, as_of, cache, jobs, progress, keep_plans)
     notes = [r.note for r in files if r.note]
@@ -823,17 +823,17 @@ def _refusal(result: FileResult, skip_option: str | None) -> tuple[str, str] | N
     if result.errors:
         first, count = result.errors[0], len(result.errors)
         more = f" (and {count - 1} more error(s))" if count > 1 else ""
-        return (f"{first.as_text()}{more}",
-                f"{first.as_text()}\n{result.file} has {count} error(s); run "
-                f"`qaplan validate {result.file}` to see them all{hint}")
+        message = (f"{first.as_text()}\n{result.file} has {count} error(s); run "
+                   f"`qaplan validate {result.file}` to see them all{hint}")
+        return f"{first.as_text()}{more}", message
     config = result.config
     if config is not None and config.data is None:
         # Without its qaplan.yaml the plan's owners and units cannot be told apart from typos.
-        first = next((f for f in config.findings if f.severity == "error"), None)
-        cause = first.as_text() if first is not None else f"{config.file}: cannot be read"
-        return (f"{result.file}: its {config.file} cannot be read: {cause}",
-                f"{cause}\n{result.file} uses {config.file}, which cannot be read; fix it "
-                f"(`qaplan validate {config.file}`){hint}")
+        problem = next((f for f in config.findings if f.severity == "error"), None)
+        cause = problem.as_text() if problem is not None else f"{config.file}: cannot be read"
+        message = (f"{cause}\n{result.file} uses {config.file}, which cannot be read; fix it "
+                   f"(`qaplan validate {config.file}`){hint}")
+        return f"{result.file}: its {config.file} cannot be read: {cause}", message
     return None
 
 

@@ -193,6 +193,21 @@ def test_activity_owners_as_text_shows_the_list_form(repo: Path) -> None:
     assert "owners: [PD, GA]" in message
 
 
+@pytest.mark.parametrize(("activity", "form"), [
+    ("- {id: A1, title: 2024}", 'quote it: title: "2024"'),
+    ("- {id: A1, title: A, status: {x: {state: done}}}", "keyed by its four-digit year (2024:"),
+    ("- {id: A1, title: A, status: {2024: done}}", "write it as 2024: {state: done, note:"),
+    ("- Analysera", "write it as - {id: C1.G1.A1, title: Analysera feedbacken"),
+])
+def test_wrong_value_in_an_activity_shows_the_right_form(
+    repo: Path, activity: str, form: str
+) -> None:
+    code, rows = validate(repo, HEAD + f"          {activity}\n")
+    assert code == 1
+    [message] = messages(rows, "QP100")
+    assert form in message
+
+
 def test_key_that_belongs_elsewhere_says_where(repo: Path) -> None:
     _, rows = validate(repo, HEAD + """\
           - {id: A1, title: Aktivitet, note: Inget}

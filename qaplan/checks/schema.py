@@ -137,8 +137,8 @@ def _key_detail(loc: tuple[Any, ...]) -> str:
 def _detail(loc: tuple[Any, ...], kind: str, error: Any) -> str:
     value = error.get("input")
     field = _field(loc)
-    if kind == "string_type" and value is None and loc and loc[-1] == "title":
-        return f"{field} is empty; a {field} needs text ({loc[-1]}: Analysera feedbacken)"
+    if kind == "blank_text" or kind == "string_type" and value is None and loc[-1:] == ("title",):
+        return f"{field} is empty; a title needs text (title: Analysera feedbacken)"
     if kind in _KINDS:
         text = f"{_KINDS[kind]}, got {_describe(value)}"
         if kind == "string_type" and isinstance(value, (bool, int, float)) and loc:
@@ -150,8 +150,6 @@ def _detail(loc: tuple[Any, ...], kind: str, error: Any) -> str:
         text = f"{_describe(value)} is not allowed: {_pattern_rule(loc, value)}"
     elif kind == "string_too_long":
         text = f"{_describe(value)} is too long: {error['msg'].lower()}"
-    elif kind == "blank_text":
-        return f"{field} is empty; a {field} needs text ({loc[-1]}: Analysera feedbacken)"
     elif kind == "literal_error":
         allowed = error["msg"].removeprefix("Input should be ")
         text = f"{_describe(value)} is not allowed; use {allowed}"

@@ -33,7 +33,7 @@ MAX_FILE = 64 * MB  # the .xlsx file as stored
 MAX_UNPACKED = 64 * MB  # all its parts unpacked
 MAX_PART = 32 * MB  # any one part (a sheet, the shared strings) unpacked
 MAX_PARTS = 10_000
-MAX_TAGS = 2_000_000  # XML tags in one part (10,000 rows: about 350,000)
+MAX_TAGS = 1_000_000  # XML tags in one part (10,000 rows: about 350,000)
 MAX_CELLS = 1_000_000  # filled cells, merged-cell copies included (10,000 rows: about 110,000)
 MAX_MERGES = 100_000  # merged ranges in a workbook (10,000 rows: about 1,100)
 META_COLUMNS = 5  # the hidden sheet's rows: sheet, field and up to three values
@@ -203,7 +203,10 @@ def _parse_sheet(
                     _start_row(parser, element)
                 continue
             path.pop()
-            if element.tag == CELL_TAG:
+            if element.tag == CELL_TAG and not len(element):
+                in_cell -= 1  # no value, no formula: only its place counts
+                _skip_cell(parser, element)
+            elif element.tag == CELL_TAG:
                 in_cell -= 1
                 cell = parser.parse_cell(element)
                 value = _value(cell["value"], workbook.epoch)
@@ -234,6 +237,17 @@ def _cell_parser(workbook: _Workbook, source: Any) -> Any:
     return WorkSheetParser(source, workbook.shared_strings, data_only=True,
                            epoch=workbook.epoch, date_formats=workbook.date_formats,
                            timedelta_formats=workbook.timedelta_formats)
+
+
+def _skip_cell(parser: Any, element: Any) -> None:
+    """Count an empty cell's place as `parse_cell` would, without building it."""
+    coordinate = element.get("r")
+    if coordinate is None:
+        parser.col_counter += 1
+    else:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        parser.col_counter = coordinate_to_tuple(coordinate)[1]
 
 
 def _start_row(parser: Any, element: Any) -> None:
@@ -360,8 +374,8 @@ def _check_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -
         )
     if data.count(b"<") > MAX_TAGS:
         raise QaplanError(
-            f"{display}: part {info.filename} holds more than {MAX_TAGS:,} XML tags (10,000 "
-            "table rows need about 350,000); refused"
+            f"{display}: part {info.filename} holds more than {MAX_TAGS:,} XML tags, the most "
+            "a part may hold (10,000 table rows need about 350,000); refused"
         )
 
 

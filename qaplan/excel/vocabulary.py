@@ -13,6 +13,7 @@ import unicodedata
 # Column kinds of a plan table.
 CRITERION, GOAL, ACTIVITY = "criterion", "goal", "activity"
 START, END, OWNERS, STATUS, STATE = "start", "end", "owners", "status", "state"
+PREVIOUS = "previous"  # last year's status, shown read-only beside this year's; never imported
 ACTIVITY_ID, CRITERION_ID, GOAL_ID = "id", "criterion_id", "goal_id"
 REQUIRED_COLUMNS = (CRITERION, GOAL, ACTIVITY)
 
@@ -74,7 +75,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         CRITERION: "Övergripande kvalitetskriterier", GOAL: "Kvalitetsmål",
         ACTIVITY: "Aktiviteter", START: "Planerad start", END: "Planerat avslut",
         OWNERS: "Ansvarig", STATUS: "Status/uppföljning {year}", STATE: "Läge",
+        PREVIOUS: "Status/uppföljning {year} (föregående år, skrivskyddad)",
         CRITERION_ID: "Kriterium-ID", GOAL_ID: "Mål-ID", ACTIVITY_ID: "ID",
+        "read_only": "Kolumnen visar förra årets uppföljning och ändras inte här; skriv årets i "
+                     "{status}.",
         "info": "Uppföljning {year} · per {as_of} · plan-id {plan_id} · försenade aktiviteter "
                 "markerade",
     },
@@ -82,7 +86,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         CRITERION: "Kvalitetskriterier", GOAL: "Kvalitetsmål", ACTIVITY: "Tiltak",
         START: "Planlagt start", END: "Planlagt slutt", OWNERS: "Ansvarlig",
         STATUS: "Status/oppfølging {year}", STATE: "Tilstand",
+        PREVIOUS: "Status/oppfølging {year} (forrige år, skrivebeskyttet)",
         CRITERION_ID: "Kriterium-ID", GOAL_ID: "Mål-ID", ACTIVITY_ID: "ID",
+        "read_only": "Kolonnen viser fjorårets oppfølging og endres ikke her; skriv årets i "
+                     "{status}.",
         "info": "Oppfølging {year} · per {as_of} · plan-id {plan_id} · forsinkede tiltak "
                 "markert",
     },
@@ -90,7 +97,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         CRITERION: "Overall quality criteria", GOAL: "Quality goals", ACTIVITY: "Activities",
         START: "Planned start", END: "Planned end", OWNERS: "Owners",
         STATUS: "Status {year}", STATE: "State",
+        PREVIOUS: "Status {year} (previous year, read only)",
         CRITERION_ID: "Criterion ID", GOAL_ID: "Goal ID", ACTIVITY_ID: "ID",
+        "read_only": "This column shows last year's follow-up and is not edited here; write "
+                     "this year's in {status}.",
         "info": "Follow-up {year} · as of {as_of} · plan id {plan_id} · overdue activities "
                 "highlighted",
     },
@@ -184,11 +194,22 @@ _SYNONYMS = sorted(
 _YEAR_IN_HEADER = re.compile(r"(?<!\d)(19\d\d|2[01]\d\d|2200)(?!\d)")
 
 
+# The words that mark export's read-only column of last year's status, in each language.
+_READ_ONLY = [
+    (normalise(words[PREVIOUS].split("(", 1)[1]), language)
+    for language, words in HEADINGS.items()
+]
+
+
 def match_header(text: str) -> tuple[str, str | None, int | None] | None:
     """(kind, language or None when every language uses the name, year named in it) or None."""
     norm = normalise(text)
     if not norm:
         return None
+    for marker, language in _READ_ONLY:
+        if norm.endswith(" " + marker):
+            years = _YEAR_IN_HEADER.findall(norm)
+            return PREVIOUS, language, int(years[-1]) if years else None
     for name, kind, language in _SYNONYMS:
         if norm == name or norm.startswith(name + " "):
             languages = {lang for n, k, lang in _SYNONYMS if n == name and k == kind}

@@ -2,7 +2,8 @@
 
 One sheet per plan: the plan's title, an info line, then the familiar columns
 (criterion, goal, activity, start, end, owner, status) in the plan's language,
-followed by State (a drop-down) and the id columns that let a round trip keep ids.
+followed by State (a drop-down), the previous year's status (grey, read-only, never
+imported) and the id columns that let a round trip keep ids.
 A hidden sheet `qaplan` keeps what the table cannot show (plan id, period, owner
 names) so that `qaplan import` gives the same plan back.
 """
@@ -18,9 +19,11 @@ from qaplan.excel import vocabulary as V
 from qaplan.excel.read import META_SHEET
 
 COLUMNS = (V.CRITERION, V.GOAL, V.ACTIVITY, V.START, V.END, V.OWNERS, V.STATUS, V.STATE,
-           V.CRITERION_ID, V.GOAL_ID, V.ACTIVITY_ID)
+           V.PREVIOUS, V.CRITERION_ID, V.GOAL_ID, V.ACTIVITY_ID)
 WIDTHS = {V.CRITERION: 32, V.GOAL: 30, V.ACTIVITY: 46, V.START: 11, V.END: 11, V.OWNERS: 16,
-          V.STATUS: 52, V.STATE: 12, V.CRITERION_ID: 11, V.GOAL_ID: 11, V.ACTIVITY_ID: 13}
+          V.STATUS: 52, V.STATE: 12, V.PREVIOUS: 40, V.CRITERION_ID: 11, V.GOAL_ID: 11,
+          V.ACTIVITY_ID: 13}
+READ_ONLY_FILL, READ_ONLY_TEXT = "EDEDED", "595959"
 FIRST_ROW = 4  # title, info line, header, then the rows
 EXTRA_VALIDATION_ROWS = 500  # the State drop-down also covers rows people add below
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -139,9 +142,11 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
     bottom = Border(bottom=Side(style="thin", color="8EA9DB"))
     header = []
     for kind in COLUMNS:
-        cell = WriteOnlyCell(sheet, words[kind].format(year=item.year))
+        cell = WriteOnlyCell(sheet, words[kind].format(year=item.year - 1 if kind == V.PREVIOUS
+                                                       else item.year))
         cell.font = Font(bold=True)
-        cell.fill = header_fill
+        cell.fill = PatternFill("solid", fgColor=READ_ONLY_FILL) if kind == V.PREVIOUS \
+            else header_fill
         cell.alignment = wrap
         cell.border = bottom
         header.append(cell)
@@ -153,9 +158,10 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
     # Building and styling 100,000 openpyxl cells is most of the time an export takes: cells
     # that look alike share one registered style, and the rows are handed to openpyxl's sheet
     # writer as light cells that carry just what it reads.
-    styles: dict[tuple[bool, bool, bool], str] = {}
+    styles: dict[tuple[bool, bool, bool, bool], str] = {}
 
-    def style(look: tuple[bool, bool, bool]) -> str:
+    def style(look: tuple[bool, bool, bool, bool]) -> str:
+        """(text that looks like a formula, date, overdue, read-only) -> a registered style."""
         found = styles.get(look)
         if found is None:
             model = WriteOnlyCell(sheet)
@@ -163,7 +169,10 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
             model.quotePrefix = look[0]
             if look[1]:
                 model.number_format = "yyyy-mm-dd"
-            if look[2]:
+            if look[3]:
+                model.fill = PatternFill("solid", fgColor=READ_ONLY_FILL)
+                model.font = Font(italic=True, color=READ_ONLY_TEXT)
+            elif look[2]:
                 model.fill = overdue_fill
             found = styles[look] = str(model.style_id)
         return found
@@ -180,13 +189,15 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
             for activity in (goal.activities if goal is not None else []) or [None]:
                 values: list[Any] = [criterion.title, goal.title if goal else None]
                 values += _activity_values(activity, item, labels)
+                values.append(_previous(activity, item.year - 1, labels))
                 values += [criterion.key, goal.key if goal else None,
                            activity.key if activity else None]
                 overdue = activity is not None and _overdue(activity, item.as_of)
                 cells: list[Any] = []
                 for column, value in enumerate(values, start=1):
                     text = isinstance(value, str) and value.startswith(_FORMULA_START)
-                    look = (text, isinstance(value, date), overdue and column >= first_overdue)
+                    look = (text, isinstance(value, date), overdue and column >= first_overdue,
+                            column == index[V.PREVIOUS])
                     cells.append(_cell(sheet, f"{letters[column - 1]}{row}", value, style(look)))
                 rows.append(cells)
                 row += 1
@@ -213,6 +224,17 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
     )
     sheet.data_validations.append(choices)
     choices.add(f"{state_letter}{FIRST_ROW}:{state_letter}{last_row + EXTRA_VALIDATION_ROWS}")
+    # Last year's column is read-only without protecting the sheet (which would lock every
+    # cell people fill in): Excel and LibreOffice refuse any text typed into it.
+    previous_letter = get_column_letter(index[V.PREVIOUS])
+    status_heading = words[V.STATUS].format(year=item.year)
+    read_only = DataValidation(
+        type="textLength", operator="lessThan", formula1="0", allow_blank=True,
+        showErrorMessage=True, errorTitle=words[V.PREVIOUS].format(year=item.year - 1)[:32],
+        error=words["read_only"].format(status=status_heading),
+    )
+    sheet.data_validations.append(read_only)
+    read_only.add(f"{previous_letter}{FIRST_ROW}:{previous_letter}{max(last_row, FIRST_ROW)}")
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
@@ -304,6 +326,16 @@ def _activity_values(activity: Any, item: SheetPlan, labels: dict[str, str]) -> 
         follow_up.note if follow_up is not None else None,
         labels[follow_up.state.value] if follow_up is not None and follow_up.state else None,
     ]
+
+
+def _previous(activity: Any, year: int, labels: dict[str, str]) -> str | None:
+    """Last year's follow-up as one text: `klar: Rutin på plats.`, the state or the note."""
+    follow_up = activity.status.get(year) if activity is not None else None
+    if follow_up is None:
+        return None
+    state = labels[follow_up.state.value] if follow_up.state else None
+    parts = [part for part in (state, follow_up.note) if part]
+    return ": ".join(parts) or None
 
 
 def _due(due: Any) -> Any:
