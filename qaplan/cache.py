@@ -43,18 +43,18 @@ def open_cache(root: Path) -> Cache | None:
     if secret is None:
         return None
     top = root / DIRECTORY
+    cache = Cache(top / f"v{_FORMAT}", secret)
     try:
         made = _private_directory(top)
-        if made is None or (not made and _tracked_by_git(root)):
+        if made is None or (not made and not _untracked(root, cache)):
             return None
         if made:
             _write_private(top / ".gitignore", _IGNORE_ALL.encode())
-        directory = top / f"v{_FORMAT}"
-        if _private_directory(directory) is None:
+        if _private_directory(cache.directory) is None:
             return None
     except OSError:
         return None
-    return Cache(directory, secret)
+    return cache
 
 
 def _code_stamp() -> str:
@@ -200,11 +200,33 @@ def _private_directory(path: Path) -> bool | None:
     return made
 
 
+def _untracked(root: Path, cache: Cache) -> bool:
+    """Whether git tracks no file under the cache directory.
+
+    A signed note of the git index it was last found untracked in spares the git process
+    while the index stays the same (git replaces the file, so its inode changes).
+    """
+    dot_git = root / ".git"
+    if "GIT_DIR" in os.environ or "GIT_INDEX_FILE" in os.environ or dot_git.is_file():
+        return not _tracked_by_git(root)  # git may read another index than .git/index
+    try:
+        info = os.stat(dot_git / "index")
+    except FileNotFoundError:
+        return True  # not a repository, or one with no index: nothing is tracked
+    state = f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+    seal = cache._seal("untracked", state.encode(), b"")
+    note = cache.directory / "untracked"
+    if _read_regular(note, False) == (seal, b"", None):
+        return True
+    if _tracked_by_git(root):
+        return False
+    if _private_directory(cache.directory) is not None:
+        _write_private(note, seal + b"\n\n")
+    return True
+
+
 def _tracked_by_git(root: Path) -> bool:
     """Whether git tracks any file under the cache directory (True too when git cannot tell)."""
-    dot_git = root / ".git"
-    if dot_git.is_dir() and not (dot_git / "index").exists():
-        return False  # no index: nothing is tracked, and no git process is needed to know it
     import subprocess
 
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}

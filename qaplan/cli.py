@@ -535,13 +535,13 @@ def export(
         raise QaplanError("export needs -o FILE.xlsx (a workbook is not written to the terminal)")
     if output.suffix.lower() != ".xlsx":
         raise QaplanError(f"{display_path(output)}: the output must end in .xlsx")
+    language = check_language(lang)
     if output.is_dir():
         raise QaplanError(f"{display_path(output)}: is a directory; name the .xlsx file to write")
     # a workbook that came back filled in must not be lost to a repeated export
     if os.path.lexists(output) and not force:
         raise QaplanError(f"{display_path(output)} exists; replace it with --force, or choose "
                           "another file")
-    language = check_language(lang)
     day = _as_of(as_of)
     plans, notes = _load_plans(paths, day, skip_invalid, no_cache)
     _notes(notes)

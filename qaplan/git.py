@@ -194,7 +194,8 @@ def plans_at(
             if result.note:
                 notes.append(result.note)
             continue
-        if result.errors or result.plan is None:
+        unreadable_config = result.config is not None and result.config.data is None
+        if result.errors or unreadable_config or result.plan is None:
             invalid.append(result)
             continue
         plan_id = result.plan.plan.id
@@ -207,18 +208,27 @@ def plans_at(
         plans.append(result)
     if invalid and not skip_invalid:
         first = invalid[0]
-        errors = first.errors
-        detail = errors[0].as_text() if errors else f"{first.file}: not a valid plan"
         raise QaplanError(
-            f"at {label}: {detail}\n{first.file} has {len(errors)} error(s) at {label}; "
+            f"at {label}: {_why_invalid(first)}\n{first.file} is not a valid plan at {label}; "
             "pass --skip-invalid to compare without it"
         )
     for result in invalid:
-        first_error = result.errors[0].as_text() if result.errors else "not a valid plan"
-        notes.append(f"note: skipped {result.file} at {label}: {first_error}")
+        notes.append(f"note: skipped {result.file} at {label}: {_why_invalid(result)}")
     if invalid:
         notes.append(f"note: skipped {len(invalid)} invalid file(s) at {label}")
     return plans, notes
+
+
+def _why_invalid(result: FileResult) -> str:
+    """The first error of a plan, or of the qaplan.yaml it could not do without."""
+    if result.errors:
+        return f"{result.errors[0].as_text()} ({len(result.errors)} error(s))"
+    config = result.config
+    if config is not None and config.data is None:
+        problem = next((f for f in config.findings if f.severity == "error"), None)
+        cause = problem.as_text() if problem is not None else "it cannot be read"
+        return f"its {config.file} cannot be read: {cause}"
+    return "not a valid plan"
 
 
 @dataclass(slots=True)

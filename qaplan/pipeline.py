@@ -807,13 +807,18 @@ def load_plans(
             continue
         if result.plan is not None:
             plans.append(result)
+        else:  # never silently: a plan without errors always has its data
+            left_out.append(f"{result.file}: could not be read as a plan; run "
+                            f"`qaplan validate {result.file}`")
     if left_out and plans:
         notes.extend(f"note: skipped {why}" for why in left_out)
         notes.append(f"note: skipped {len(left_out)} invalid file(s); `qaplan validate` lists "
                      "their errors")
     if not plans:
-        skipped = [note.removeprefix("note: ") for note in run.notes]
-        raise QaplanError("\n  ".join(["no valid plan files to report on:", *left_out, *skipped]))
+        reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
+        reasons = reasons or [f"{r.file}: the repository file, not a plan"
+                              for r in run.files if r.kind == "config"]
+        raise QaplanError("\n  ".join(["no valid plan files to report on:", *reasons]))
     return plans, notes
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import MINIMAL_PLAN, ROOT, run_cli, write
+
 from qaplan.cache import DIRECTORY, open_cache
 
 AS_OF = "2026-11-23"
@@ -201,15 +201,19 @@ def test_a_symlink_inside_the_cache_directory_is_not_written_through(
 
 @needs_git
 def test_a_cache_directory_git_tracks_is_not_used(git_repo: Path) -> None:
-    write(git_repo / DIRECTORY / "README", "committed by someone\n")
+    write(git_repo / "plans/p.yaml", BAD_PLAN)
+    _git(git_repo, "add", "plans")
+    _git(git_repo, "commit", "-q", "-m", "plans")
+    assert _validate()[0] == 1
+    assert len(_entries(git_repo)) == 1  # untracked: used
     _git(git_repo, "add", "-f", DIRECTORY)
     _git(git_repo, "commit", "-q", "-m", "a tracked cache directory")
-    write(git_repo / "plans/p.yaml", BAD_PLAN)
+    write(git_repo / "plans/p.yaml", BAD_PLAN.replace("id: p", "id: p2", 1))
     assert _validate()[0] == 1
-    assert _entries(git_repo) == {}
+    assert len(_entries(git_repo)) == 1  # tracked now: neither read nor written
     _git(git_repo, "rm", "-q", "-r", "--cached", DIRECTORY)  # untracked again: used again
     assert _validate()[0] == 1
-    assert len(_entries(git_repo)) == 1
+    assert len(_entries(git_repo)) == 2
 
 
 @needs_root

@@ -68,27 +68,30 @@ def test_export_writes_the_familiar_layout(repo: Path) -> None:
     header = [cell.value for cell in sheet[3]]
     assert header == ["Övergripande kvalitetskriterier", "Kvalitetsmål", "Aktiviteter",
                       "Planerad start", "Planerat avslut", "Ansvarig", "Status/uppföljning 2024",
-                      "Läge", "Kriterium-ID", "Mål-ID", "ID"]
+                      "Läge", "Status/uppföljning 2023 (föregående år, skrivskyddad)",
+                      "Kriterium-ID", "Mål-ID", "ID"]
     assert [c.value for c in workbook["idi-utdanningskvalitet"][3]][:3] == [
         "Kvalitetskriterier", "Kvalitetsmål", "Tiltak"]
     assert workbook["msc-sustainable-energy"]["G3"].value == "Status 2024"
     row4 = [cell.value for cell in sheet[4]]
     assert row4 == ["Studieresultaten motsvarar lärandemål och examensmål.", "Användbar feedback",
                     "Analysera vad som kommer in i feedbacksystemet", 2022, 2024, "PNO, OEK",
-                    "Rutin på plats.", "klar", "C1", "C1.G1", "C1.G1.A1"]
+                    "Rutin på plats.", "klar", "pågår: Feedback samlas in systematiskt. Ska "
+                    "arbeta vidare med mervärde för studenter och kliniker.", "C1", "C1.G1",
+                    "C1.G1.A1"]
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert "A4:A9" in merged and "I4:I9" in merged  # criterion C1 over its six rows
-    assert "C1.G3" in [sheet.cell(r, 10).value for r in range(4, 12)]
+    assert "A4:A9" in merged and "J4:J9" in merged  # criterion C1 over its six rows
+    assert "C1.G3" in [sheet.cell(r, 11).value for r in range(4, 12)]
     assert sheet.freeze_panes == "A4"
-    assert sheet.auto_filter.ref == f"A3:K{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A3:L{sheet.max_row}"
     assert sheet["C4"].alignment.wrap_text
     assert sheet.column_dimensions["C"].width == 46
     validations = sheet.data_validations.dataValidation
-    assert len(validations) == 1
+    assert len(validations) == 2  # the State drop-down, and last year's column read-only
     assert validations[0].formula1 == '"planerad,pågår,klar,försenad,inställd"'
     assert str(validations[0].sqref).startswith("H4:H")
     # the highlighted rows are exactly what `qaplan overdue` reports as of the same day
-    highlighted = {sheet.cell(r, 11).value for r in range(4, sheet.max_row + 1)
+    highlighted = {sheet.cell(r, 12).value for r in range(4, sheet.max_row + 1)
                    if sheet.cell(r, 3).fill.fgColor.rgb.endswith("F8D7DA")}
     report = json.loads(run_cli("overdue", "plans/lakarprogrammet.yaml", "--as-of", "2025-03-01",
                                 "--format", "json").stdout)

@@ -271,3 +271,31 @@ def test_a_report_refusal_suggests_skip_invalid_only_where_it_exists(repo: Path)
         load_plans(["plans/bad.yaml"], date(2025, 6, 1), skip_invalid=False)
     assert "plans/bad.yaml:17:18: error QP103" in str(refused.value)
     assert "--skip-invalid" not in str(refused.value)
+
+
+def test_the_repository_file_named_to_a_report_is_named_as_such(repo: Path) -> None:
+    write(repo / "qaplan.yaml", "schema: qaplan/v1\n")
+    result = run_cli("overdue", "qaplan.yaml")
+    assert result.exit_code == 2
+    assert "qaplan.yaml: the repository file, not a plan" in result.stderr
+
+
+def test_a_revision_diff_with_an_earlier_as_of_does_not_refuse_later_follow_ups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    write(tmp_path / "plans/p.yaml", plan(LOOK_BACK))
+    git("add", "-A")
+    git("commit", "-qm", "plan")
+    write(tmp_path / "plans/p.yaml", plan(LOOK_BACK.replace("end: 2023", "end: 2024")))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("diff", "--rev", "HEAD", "--as-of", "2024-06-01", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [(c["kind"], c["from"], c["to"]) for c in json.loads(result.stdout)["changes"]] == [
+        ("due_postponed", "2023", "2024")]

@@ -156,7 +156,8 @@ def plan_sheet_xml(rows: int = 2, *, cells: str = "", after: str = "",
 
 
 def raw_workbook(path: Path, sheet_xml: bytes, *, shared_strings: bytes | None = None,
-                 encrypted_flag: bool = False, compresslevel: int = 9) -> Path:
+                 encrypted_flag: bool = False, compresslevel: int = 9,
+                 extra: dict[str, bytes] | None = None) -> Path:
     """An .xlsx package with one sheet, written part by part (parts a hostile file controls)."""
     import zipfile
 
@@ -190,6 +191,7 @@ def raw_workbook(path: Path, sheet_xml: bytes, *, shared_strings: bytes | None =
     }
     if shared_strings is not None:
         parts["xl/sharedStrings.xml"] = shared_strings
+    parts.update(extra or {})
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as package:
         for name, data in parts.items():
             package.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,

@@ -273,14 +273,15 @@ def _read_bytes(path: Path, display: str) -> bytes:
         raise QaplanError(f"{display}: no such file") from None
     except OSError as exc:
         raise QaplanError(f"{display}: cannot read ({exc.strerror})") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
         if stat.S_ISDIR(mode):
             raise QaplanError(f"{display}: is a directory, not an .xlsx file")
-        if not stat.S_ISREG(mode):
-            raise QaplanError(
-                f"{display}: not a regular file (a pipe, device or socket); give an .xlsx file"
-            )
+        raise QaplanError(
+            f"{display}: not a regular file (a pipe, device or socket); give an .xlsx file"
+        )
+    with os.fdopen(descriptor, "rb") as handle:
         try:
             raw = handle.read(MAX_FILE + 1)
         except OSError as exc:
