@@ -98,7 +98,7 @@ class Cache:
         return mac.hexdigest().encode("ascii")
 
     def get(self, key: str, with_data: bool) -> tuple[dict[str, Any], bytes | None] | None:
-        """The entry's fields, and its data as JSON text when asked for (parsed by those who need it).
+        """The entry's fields, and its data as JSON text when asked for (parsed by its users).
 
         None for a missing entry and for one not signed with this user's key. Without
         `with_data` only the signed first lines are read (validate needs no data).
@@ -127,10 +127,11 @@ class Cache:
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError, RecursionError):
             return  # nothing JSON can hold is worth a cache entry
-        self.put_raw(key, head.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass"))
+        self.put_raw(key, head.encode("utf-8", "surrogatepass"),
+                     text.encode("utf-8", "surrogatepass"))
 
     def put_raw(self, key: str, head: bytes, data: bytes) -> None:
-        """Sign and write an entry: `MAC DIGEST`, the fields line `head`, then `data` (one line each)."""
+        """Sign and write an entry: `MAC DIGEST`, the fields line `head`, then the `data` line."""
         path = self._path(key)
         digest = _digest(data)
         try:

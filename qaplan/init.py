@@ -169,7 +169,7 @@ def _blocker(path: Path) -> Path | None:
 def _gitignore(path: Path) -> tuple[_Write | None, str | None]:
     """The .gitignore with the cache's line appended when missing, or why it cannot be."""
     if not path.exists():
-        text = f"# qaplan's cache of checked plans: rebuilt when missing, never committed\n{CACHE_ENTRY}\n"
+        text = f"# qaplan's cache: rebuilt when missing, never committed\n{CACHE_ENTRY}\n"
         return _Write(path, text.encode(), None, "written"), None
     try:
         current = snapshot(path, limit=16 * 1024 * 1024)

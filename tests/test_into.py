@@ -72,9 +72,9 @@ def _export(repo: Path) -> Path:
 def test_merge_keeps_comments_order_and_untouched_lines(repo: Path) -> None:
     plan = write(repo / "plans/prog.yaml", PLAN)
     table = _export(repo)
-    row_a1 = find_row(table, "prog", 11, "C1.G1.A1")
-    row_a2 = find_row(table, "prog", 11, "C1.G1.A2")
-    row_c2 = find_row(table, "prog", 11, "C2.G1.A1")
+    row_a1 = find_row(table, "prog", 12, "C1.G1.A1")
+    row_a2 = find_row(table, "prog", 12, "C1.G1.A2")
+    row_c2 = find_row(table, "prog", 12, "C2.G1.A1")
     edit_cells(table, {
         f"G{row_a1}": "Rutin på plats.", f"H{row_a1}": "klar",      # this year's status
         f"E{row_a2}": "HT25", f"F{row_a2}": "KA, PD",              # new due date and owners
@@ -119,7 +119,7 @@ def test_merge_keeps_comments_order_and_untouched_lines(repo: Path) -> None:
 def test_dry_run_writes_nothing(repo: Path) -> None:
     plan = write(repo / "plans/prog.yaml", PLAN)
     table = _export(repo)
-    row = find_row(table, "prog", 11, "C1.G1.A1")
+    row = find_row(table, "prog", 12, "C1.G1.A1")
     edit_cells(table, {f"G{row}": "Klart.", f"H{row}": "klar"})
     before = plan.read_bytes()
     stamp = os.stat(plan).st_mtime_ns
@@ -145,7 +145,7 @@ def test_note_only_update_keeps_the_years_state(repo: Path) -> None:
     result = run_cli("export", "plans/prog.yaml", "-o", "prog.xlsx", "--year", "2023",
                      "--as-of", "2025-02-01")
     assert result.exit_code == 0
-    row = find_row(repo / "prog.xlsx", "prog", 11, "C2.G1.A1")
+    row = find_row(repo / "prog.xlsx", "prog", 12, "C2.G1.A1")
     edit_cells(repo / "prog.xlsx", {f"G{row}": "Arbete påbörjat HT23.", f"H{row}": None})
     merged = run_cli("import", "prog.xlsx", "--into", "plans/prog.yaml")
     assert merged.exit_code == 0, merged.stderr

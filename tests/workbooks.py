@@ -152,7 +152,7 @@ def plan_sheet_xml(rows: int = 2, *, cells: str = "", after: str = "",
         lines.append(f'<row r="{number}">{row}</row>')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
             f'{before_data}<sheetData>{"".join(lines)}{cells}</sheetData>{after}</worksheet>'
-            ).encode("utf-8")
+            ).encode()
 
 
 def raw_workbook(path: Path, sheet_xml: bytes, *, shared_strings: bytes | None = None,
