@@ -65,3 +65,14 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "plans").mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def _cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_key(_cache_key_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's per-user key lives in a directory of the test run, never in the real home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_key_home))

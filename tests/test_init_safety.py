@@ -219,3 +219,13 @@ def test_the_source_is_refused_before_a_conflict_is_looked_at(here: Path) -> Non
     result = run_cli("init", "--source", "qaplan", "repo")
     assert result.exit_code == 2
     assert "--source 'qaplan'" in result.stderr
+
+
+def test_no_install_line_when_the_files_that_install_were_kept(here: Path) -> None:
+    for path in (".github/workflows/qaplan.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"):
+        write(here / "repo" / path, "# mine\n")
+    result = run_cli("init", "--source", "qaplan==9.9.9", "repo")
+    assert result.exit_code == 0
+    assert "install" not in result.stdout
+    assert "wrote repo/qaplan.yaml" in result.stdout.splitlines()
+    assert (here / "repo/.gitlab-ci.yml").read_text() == "# mine\n"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from workbooks import edit_cells, find_row
 
 AS_OF = "2025-02-01"
-ID_COLUMN = 11
+ID_COLUMN = 12  # L: after State comes last year's status (read-only), then the ids
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "hostile" / "into"
 # CRLF line endings, a 3-space indent, escapes, single quotes, aligned comments, `...`.

@@ -243,7 +243,7 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
 class _Cell:
     """What openpyxl's row writer reads of a cell (`worksheet/_writer.py`, `cell/_writer.py`)."""
 
-    __slots__ = ("parent", "coordinate", "_value", "data_type", "style_id")
+    __slots__ = ("_value", "coordinate", "data_type", "parent", "style_id")
     has_style = True
     hyperlink = None
     _comment = None
