@@ -134,7 +134,7 @@ def _load_plans(
     `day` is the report's as-of; the checks compare with today, so that a report can look
     back (its as-of only picks the follow-ups written by then).
     """
-    from qaplan.pipeline import load_plans
+    from qaplan.workspace import load_plans
 
     del day  # kept in the signature every report calls; the checks need today, not as-of
     with _ProgressBar() as progress:
@@ -197,12 +197,12 @@ def validate(
             raise QaplanError(f"unknown code '{explain}'; known codes: {', '.join(CODES)}")
         _out(explain_code(code))
         return
-    from qaplan.pipeline import check_paths
+    from qaplan.engine.run import check_paths
     from qaplan.render.findings import FORMATS
 
     renderer = FORMATS[_check_format(fmt, VALIDATE_FORMATS)]
     with _ProgressBar() as progress:
-        run = check_paths(paths, _as_of(as_of), keep_plans=False, use_cache=not no_cache,
+        run = check_paths(paths, _as_of(as_of), keep_data=False, use_cache=not no_cache,
                           progress=progress, whole_repo=True)
     _notes(run.notes)
     findings = run.findings

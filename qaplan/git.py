@@ -12,7 +12,7 @@ from qaplan.errors import QaplanError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from qaplan.pipeline import FileResult
+    from qaplan.engine.results import FileResult
 
 WORKING_TREE = None  # the right side of `--rev REV`: the files on disk
 
@@ -148,7 +148,10 @@ def plans_at(
     root: Path, commit: str, label: str, paths: list[str], as_of: date, skip_invalid: bool
 ) -> tuple[list[FileResult], list[str]]:
     """The valid plans under PATHS at `commit`; a plan with errors stops (exit 2) unless skipped."""
-    from qaplan.pipeline import ConfigResult, check_blobs, config_from_blob
+    from qaplan.engine.files import config_from_blob
+    from qaplan.engine.results import SKIPPED, ConfigResult
+    from qaplan.engine.run import check_blobs
+    from qaplan.refusal import admit
     from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, Candidate, display_path
 
     specs = pathspecs(root, paths)
@@ -184,51 +187,28 @@ def plans_at(
     blobs.update(show_many(root, commit, chosen + config_files))
     work = [(Candidate(root / rel, display_path(root / rel), False, rel), nearest_config(rel),
              blobs.pop(rel)) for rel in chosen]
-    plans: list[FileResult] = []
     notes: list[str] = []
-    invalid: list[FileResult] = []
-    seen: dict[str, str] = {}
+    results = []
     for result in check_blobs(work, as_of):
-        display = result.file
-        if result.kind == "skipped":
+        if result.kind == SKIPPED:
             if result.note:
                 notes.append(result.note)
             continue
-        unreadable_config = result.config is not None and result.config.data is None
-        if result.errors or unreadable_config or result.plan is None:
-            invalid.append(result)
-            continue
+        results.append(result)
+    plans, left_out = admit(results, skip_invalid, "--skip-invalid", label)
+    seen: dict[str, str] = {}
+    for result in plans:
         plan_id = result.plan.plan.id
         if plan_id in seen:
             raise QaplanError(
-                f"at {label}: {display} and {seen[plan_id]} both have plan id '{plan_id}'; "
+                f"at {label}: {result.file} and {seen[plan_id]} both have plan id '{plan_id}'; "
                 "a revision diff matches plans by id"
             )
-        seen[plan_id] = display
-        plans.append(result)
-    if invalid and not skip_invalid:
-        first = invalid[0]
-        raise QaplanError(
-            f"at {label}: {_why_invalid(first)}\n{first.file} is not a valid plan at {label}; "
-            "pass --skip-invalid to compare without it"
-        )
-    for result in invalid:
-        notes.append(f"note: skipped {result.file} at {label}: {_why_invalid(result)}")
-    if invalid:
-        notes.append(f"note: skipped {len(invalid)} invalid file(s) at {label}")
+        seen[plan_id] = result.file
+    notes.extend(f"note: skipped {why}" for why in left_out)
+    if left_out:
+        notes.append(f"note: skipped {len(left_out)} invalid file(s) at {label}")
     return plans, notes
-
-
-def _why_invalid(result: FileResult) -> str:
-    """The first error of a plan, or of the qaplan.yaml it could not do without."""
-    if result.errors:
-        return f"{result.errors[0].as_text()} ({len(result.errors)} error(s))"
-    config = result.config
-    if config is not None and config.data is None:
-        problem = next((f for f in config.findings if f.severity == "error"), None)
-        cause = problem.as_text() if problem is not None else "it cannot be read"
-        return f"its {config.file} cannot be read: {cause}"
-    return "not a valid plan"
 
 
 @dataclass(slots=True)
@@ -246,7 +226,7 @@ def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bo
 
     `as_of` stands for today in the checks (the revision diff's own as-of is the CLI's).
     """
-    from qaplan.pipeline import load_plans
+    from qaplan.workspace import load_plans
     from qaplan.repo import default_paths
 
     root = git_root()

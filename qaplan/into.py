@@ -26,12 +26,12 @@ class Target:
     given: Path
     display: str
     snapshot: Snapshot
-    result: Any  # pipeline.FileResult with a valid plan
+    result: Any  # engine.results.FileResult with a valid plan
 
 
 def open_target(into: Path, force: bool) -> Target:
     """Read and validate the plan named by --into, or say why it cannot take a merge."""
-    from qaplan.pipeline import check_file, config_from_blob
+    from qaplan.engine.files import check_file, config_from_blob
     from qaplan.repo import CONFIG_NAME, Candidate, display_path, nearest_config
 
     display = display_path(into)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from qaplan.findings import Finding, finding
+from qaplan.codes import Code, Finding
 
 Path_ = tuple[Any, ...]
 # (key line, key column, value line, value column), 1-based; for list items key == value.
@@ -51,6 +51,67 @@ _KNOWN_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
 )
 _NO_KEY = object()
+
+
+# --- The codes of the file itself: its bytes, its YAML syntax --------------------------------
+
+QP001 = Code(
+    "QP001", "error", "YAML syntax error", "YAML syntax error: {detail}",
+    what="The file is not well-formed YAML, so nothing in it can be checked.",
+    why="A plan that does not parse cannot be reported on; editors and CI would disagree on its "
+    "content.",
+    fix="Fix the syntax at the position given (often a missing space after ':', a tab used "
+    "for indentation, or an unclosed quote). An editor with the YAML language server shows it live.",
+)
+QP002 = Code(
+    "QP002", "error", "duplicate key", "duplicate key '{key}' (first at line {first_line})",
+    what="A mapping has the same key twice.",
+    why="YAML loaders silently keep one of the two values, so half of what was written is lost.",
+    fix="Remove or rename one of the two keys; the finding points at the second one.",
+)
+QP003 = Code(
+    "QP003", "error", "anchor or alias",
+    "anchors and aliases are not allowed in plan files ({what})",
+    what="The file uses a YAML anchor (`&name`), alias (`*name`) or merge key.",
+    why="Plans need none, aliases make the text say less than the data, and nested aliases can "
+    "blow up to gigabytes when expanded (an 'alias bomb'). qaplan never expands them.",
+    fix="Write the value out in full where the alias stood.",
+)
+QP004 = Code(
+    "QP004", "error", "not UTF-8", "file is not valid UTF-8 (byte 0x{byte:02x} at offset {offset})",
+    what="The file holds bytes that are not UTF-8 text.",
+    why="Plan files must be UTF-8 so that every tool, editor and platform reads the same characters.",
+    fix="Re-save the file as UTF-8 (a UTF-8 byte order mark is accepted).",
+)
+QP006 = Code(
+    "QP006", "error", "nesting too deep", "YAML nesting deeper than {limit} levels",
+    what="Collections nest deeper than any plan needs.",
+    why="Deeply nested YAML is a known way to crash YAML libraries; a plan is at most a few levels "
+    "deep.",
+    fix="Flatten the structure; a plan needs criteria -> goals -> activities -> status only.",
+)
+QP007 = Code(
+    "QP007", "error", "several documents", "the file holds more than one YAML document",
+    what="The file has a `---` separator followed by a second document.",
+    why="One file holds one plan; a second document would be ignored by other tools.",
+    fix="Move the second document to a file of its own.",
+)
+QP010 = Code(
+    "QP010", "error", "unsupported tag", "unsupported YAML tag '{tag}'",
+    what="A node carries an explicit YAML tag such as `!!python/object` or `!custom`.",
+    why="Tags can make loaders build arbitrary objects; plans are plain data.",
+    fix="Remove the tag; quote the value if it must be text.",
+)
+QP011 = Code(
+    "QP011", "error", "unreadable file", "cannot read the file: {detail}",
+    what="The file could not be read (permissions, or it vanished while qaplan ran), or a "
+    "directory searched for plans could not be listed.",
+    why="A plan that cannot be read cannot be checked; a run that skipped it silently would pass "
+    "as if it had seen everything.",
+    fix="Check the permissions of the file or directory, and that it exists.",
+)
+
+CODES = (QP001, QP002, QP003, QP004, QP006, QP007, QP010, QP011)
 
 
 @dataclass(slots=True)
@@ -132,7 +193,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
     except UnicodeDecodeError as exc:
         prefix = raw[: exc.start].decode("utf-8", errors="replace")
         line, col = line_col(prefix, len(prefix))
-        return None, finding(file, line, col, "QP004", byte=raw[exc.start], offset=exc.start)
+        return None, QP004.at(file, line, col, byte=raw[exc.start], offset=exc.start)
 
 
 def read_raw(path: Path, file: str) -> tuple[bytes | None, Finding | None]:
@@ -140,13 +201,13 @@ def read_raw(path: Path, file: str) -> tuple[bytes | None, Finding | None]:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            return None, finding(file, 1, 1, "QP011", detail="not a regular file")
+            return None, QP011.at(file, 1, 1, detail="not a regular file")
         if info.st_size > MAX_BYTES:
             detail = f"{info.st_size} bytes is more than the limit of {MAX_BYTES} bytes"
-            return None, finding(file, 1, 1, "QP011", detail=detail)
+            return None, QP011.at(file, 1, 1, detail=detail)
         return path.read_bytes(), None
     except OSError as exc:
-        return None, finding(file, 1, 1, "QP011", detail=exc.strerror or str(exc))
+        return None, QP011.at(file, 1, 1, detail=exc.strerror or str(exc))
 
 
 def read(path: Path, file: str) -> Document:
@@ -208,11 +269,11 @@ def compose(text: str, file: str) -> Document:
             return path
         if top.key is _NO_KEY:
             if value.__hash__ is None:
-                raise _Stop(finding(file, line, col, "QP001",
-                                    detail="only plain scalar mapping keys are supported"))
+                raise _Stop(QP001.at(file, line, col,
+                                     detail="only plain scalar mapping keys are supported"))
             first = top.first_lines.get(value)
             if first is not None:
-                findings.append(finding(file, line, col, "QP002", key=value, first_line=first))
+                findings.append(QP002.at(file, line, col, key=value, first_line=first))
             else:
                 top.first_lines[value] = line
             top.key = value
@@ -235,7 +296,7 @@ def compose(text: str, file: str) -> Document:
                 mark = ev.start_mark
                 line, col = mark.line + 1, mark.column + 1
                 if ev.anchor is not None:
-                    findings.append(finding(file, line, col, "QP003", what=f"anchor &{ev.anchor}"))
+                    findings.append(QP003.at(file, line, col, what=f"anchor &{ev.anchor}"))
                 tag = ev.tag
                 value = ev.value
                 if tag is None or tag == "!":
@@ -244,21 +305,21 @@ def compose(text: str, file: str) -> Document:
                 elif tag in _KNOWN_TAGS:
                     value = _apply_tag(tag, value, file, line, col, findings)
                 else:
-                    findings.append(finding(file, line, col, "QP010", tag=tag))
+                    findings.append(QP010.at(file, line, col, tag=tag))
                 attach(value, line, col)
             elif kind is _MAP_START or kind is _SEQ_START:
                 mark = ev.start_mark
                 line, col = mark.line + 1, mark.column + 1
                 if ev.anchor is not None:
-                    findings.append(finding(file, line, col, "QP003", what=f"anchor &{ev.anchor}"))
+                    findings.append(QP003.at(file, line, col, what=f"anchor &{ev.anchor}"))
                 if ev.tag is not None and ev.tag != "!" and ev.tag not in _KNOWN_TAGS:
-                    findings.append(finding(file, line, col, "QP010", tag=ev.tag))
+                    findings.append(QP010.at(file, line, col, tag=ev.tag))
                 if len(stack) >= MAX_DEPTH:
-                    raise _Stop(finding(file, line, col, "QP006", limit=MAX_DEPTH))
+                    raise _Stop(QP006.at(file, line, col, limit=MAX_DEPTH))
                 container: Any = {} if kind is _MAP_START else []
                 if stack and stack[-1].first_lines is not None and stack[-1].key is _NO_KEY:
-                    raise _Stop(finding(file, line, col, "QP001",
-                                        detail="only plain scalar mapping keys are supported"))
+                    raise _Stop(QP001.at(file, line, col,
+                                         detail="only plain scalar mapping keys are supported"))
                 path = attach(container, line, col)
                 assert path is not None
                 stack.append(_Frame(container, path))
@@ -267,13 +328,13 @@ def compose(text: str, file: str) -> Document:
             elif kind is _ALIAS:
                 mark = ev.start_mark
                 line, col = mark.line + 1, mark.column + 1
-                findings.append(finding(file, line, col, "QP003", what=f"alias *{ev.anchor}"))
+                findings.append(QP003.at(file, line, col, what=f"alias *{ev.anchor}"))
                 attach(f"*{ev.anchor}" if _expects_key(stack) else None, line, col)
             elif kind is _DOC_START:
                 documents += 1
                 if documents > 1:
                     mark = ev.start_mark
-                    raise _Stop(finding(file, mark.line + 1, mark.column + 1, "QP007"))
+                    raise _Stop(QP007.at(file, mark.line + 1, mark.column + 1))
             elif kind is _STREAM_END or ev is None:
                 break
     except _Stop as stop:
@@ -307,7 +368,7 @@ def _apply_tag(
     }
     kinds = wanted.get(name)
     if kinds is None or not isinstance(resolved, kinds) or (name == "int" and resolved is True):
-        findings.append(finding(file, line, col, "QP001", detail=f"'{value}' is not a valid !!{name}"))
+        findings.append(QP001.at(file, line, col, detail=f"'{value}' is not a valid !!{name}"))
         return value
     return resolved
 
@@ -318,7 +379,7 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
         line, col = line_col(text, min(position, len(text)))
         character = getattr(exc, "character", None)
         what = f"character #x{character:04x}: " if isinstance(character, int) else ""
-        return finding(file, line, col, "QP001", detail=f"{what}{getattr(exc, 'reason', exc)}")
+        return QP001.at(file, line, col, detail=f"{what}{getattr(exc, 'reason', exc)}")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
@@ -326,14 +387,14 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
     if mark is not None and "nesting depth" in str(problem):
         # libyaml >= 0.2.6 stops at its own depth (1000) while scanning ahead of the composer,
         # before the composer's guard sees the 65th level: the same finding either way.
-        return finding(file, mark.line + 1, mark.column + 1, "QP006", limit=MAX_DEPTH)
+        return QP006.at(file, mark.line + 1, mark.column + 1, limit=MAX_DEPTH)
     if mark is None:
-        return finding(file, 1, 1, "QP001", detail=detail)
+        return QP001.at(file, 1, 1, detail=detail)
     from qaplan.yamlhints import likely_cause
 
     marks = [(m.line, m.column) for m in (getattr(exc, "problem_mark", None),
                                           getattr(exc, "context_mark", None)) if m is not None]
     cause = likely_cause(text, str(problem), marks)
     if cause is not None:
-        return finding(file, cause[0], cause[1], "QP001", detail=cause[2])
-    return finding(file, mark.line + 1, mark.column + 1, "QP001", detail=detail)
+        return QP001.at(file, cause[0], cause[1], detail=cause[2])
+    return QP001.at(file, mark.line + 1, mark.column + 1, detail=detail)

@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import plan_text  # noqa: E402
 
 from conftest import MINIMAL_PLAN, run_cli, write  # noqa: E402
-from qaplan import pipeline  # noqa: E402
+from qaplan.engine import files as engine_files  # noqa: E402
+from qaplan.engine import run as engine_run  # noqa: E402
 
 AS_OF = "2026-11-23"
 
@@ -71,12 +72,12 @@ def test_pool_gives_the_same_answer_as_one_process(repo: Path) -> None:
     _many_plans(repo, 60)
     write(repo / "plans/p007.yaml", plan_text(7, criteria=1, goals=1, activities=2)
           .replace("end:", "end: 1999 #", 1))
-    one = pipeline.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=1)
-    two = pipeline.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=2)
+    one = engine_run.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=1)
+    two = engine_run.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=2)
     assert one.findings == two.findings
     assert one.findings
     assert [r.file for r in one.files] == [r.file for r in two.files]
-    assert [r.plan_id for r in one.files] == [r.plan_id for r in two.files]
+    assert [r.file_id for r in one.files] == [r.file_id for r in two.files]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the crash is injected through fork")
@@ -84,15 +85,15 @@ def test_a_worker_that_crashes_costs_only_its_file(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _many_plans(repo, 60)
-    real = pipeline.check_file
+    real = engine_files.check_file
 
     def crash_on_one(candidate, config, as_of, raw=None):  # type: ignore[no-untyped-def]
         if candidate.display.endswith("p042.yaml"):
             os._exit(139)  # what a segfault in a C extension looks like to the pool
         return real(candidate, config, as_of, raw)
 
-    monkeypatch.setattr(pipeline, "check_file", crash_on_one)
-    run = pipeline.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=2)
+    monkeypatch.setattr(engine_files, "check_file", crash_on_one)
+    run = engine_run.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=2)
     files = [r.file for r in run.files]
     assert len(files) == 60
     crashed = [f for f in run.findings if f.code == "QP011"]

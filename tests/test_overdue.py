@@ -13,7 +13,7 @@ from conftest import run_cli, write
 from report_fixture import ALPHA_FILE, AS_OF, BETA_FILE, BROKEN, build, item
 
 from qaplan.model import Activity
-from qaplan.pipeline import load_plans
+from qaplan.workspace import load_plans
 from qaplan.render import render, use_color
 from qaplan.reports.overdue import days_overdue, overdue_report, overdue_view
 from qaplan.reports.owners import owner_names

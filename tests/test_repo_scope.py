@@ -145,7 +145,7 @@ def test_an_other_plan_changed_since_the_last_run_is_seen(
 ) -> None:
     import time
 
-    from qaplan import ids_index
+    from qaplan.engine import ids_index
 
     if racy_ns is not None:  # trust entries at once (files in a test are seconds old)
         monkeypatch.setattr(ids_index, "_RACY_NS", racy_ns)

@@ -264,7 +264,7 @@ def test_a_report_refusal_suggests_skip_invalid_only_where_it_exists(repo: Path)
         assert result.exit_code == 2
         assert "or pass --skip-invalid" in result.stderr, command
     from qaplan.errors import QaplanError
-    from qaplan.pipeline import load_plans
+    from qaplan.workspace import load_plans
 
     # A caller without that option (import --into reads its target this way) gets no such hint.
     with pytest.raises(QaplanError) as refused:

@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from qaplan import pipeline, shape
+from qaplan import shape
+from qaplan.engine import pool
 from qaplan.loader import parse, read
 from qaplan.model import OwnerKey, PlanFile, RepoConfig, Slug
 from qaplan.values import (
@@ -278,13 +279,13 @@ def test_finding_is_the_same_alone_and_in_the_pool(
 ) -> None:
     monkeypatch.setenv("QAPLAN_JOBS", "2")
     pooled: list[int] = []
-    real_pool = pipeline._check_in_pool
+    real_pool = pool.check_in_pool
 
     def spy(todo: Any, *args: Any) -> None:
         pooled.append(len(todo))
         real_pool(todo, *args)
 
-    monkeypatch.setattr(pipeline, "_check_in_pool", spy)
+    monkeypatch.setattr(pool, "check_in_pool", spy)
     write(repo / "plans/p00.yaml", MINIMAL_PLAN.format(plan_id="p00")
           .replace("title: An activity", "titel: An activity").replace("end: 2024", "end: VT1800"))
     expected = [

@@ -1,11 +1,18 @@
-"""Checks of the repository file qaplan.yaml: the units tree, the ignore rules, what is usable."""
+"""Checks of the repository file qaplan.yaml: the units tree, the ignore rules, what is usable.
+
+Its codes are the repository's (`qaplan.checks.repository`): this module reads the registry
+(an ignore rule may name any code), so it declares none, and no module that declares codes
+imports it.
+"""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from qaplan.findings import CODES, Finding, finding
+from qaplan.checks.repository import QP111, QP401
+from qaplan.codes import Finding
+from qaplan.findings import CODES
 from qaplan.loader import Document
 from qaplan.shape import CONFIG, Problem, problems
 
@@ -59,8 +66,7 @@ def ignore_rule_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
         entry = CODES.get(rule.get("code", ""))
         if entry is not None and entry.severity == "error":
             line, col = doc.value_position(("ignore", index, "code"))
-            found.append(finding(doc.file, line, col, "QP401", where="this ignore rule",
-                                 silenced=entry.code))
+            found.append(QP401.at(doc.file, line, col, where="this ignore rule", silenced=entry.code))
     return found
 
 
@@ -72,8 +78,8 @@ def config_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
     for key, parent in parents.items():
         if parent is not None and parent not in parents:
             line, col = doc.value_position(("units", key, "parent"))
-            found.append(finding(doc.file, line, col, "QP111",
-                                 detail=f"unit '{key}' has parent '{parent}', which is not a unit"))
+            found.append(QP111.at(doc.file, line, col,
+                                  detail=f"unit '{key}' has parent '{parent}', which is not a unit"))
     in_cycles: set[str] = set()
     for key, first_parent in parents.items():
         if key in in_cycles:
@@ -84,8 +90,8 @@ def config_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
             if parent == key:
                 in_cycles.update(seen)
                 line, col = doc.value_position(("units", key, "parent"))
-                found.append(finding(doc.file, line, col, "QP111",
-                                     detail="units form a cycle: " + " -> ".join(seen + [key])))
+                found.append(QP111.at(doc.file, line, col,
+                                      detail="units form a cycle: " + " -> ".join(seen + [key])))
                 break
             if parent in seen:
                 break

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from qaplan.checks import PlanContext, plan_check
-from qaplan.findings import Finding, finding
+from qaplan.checks.context import Check, PlanContext
+from qaplan.codes import Code, Finding
 from qaplan.loader import LineIndex
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -35,6 +35,39 @@ _PHONE = re.compile(
 _RUN = re.compile(r"\d[\d +-]{5,}\d")
 _WINDOW = 24
 _PHONE_WORD = re.compile(r"^[^\d+(]+")
+
+_WHY = (
+    "Quality plans are shared widely and kept for years; personal data does not belong in them "
+    "(GDPR data minimisation). Name roles, not people. The finding names the kind and masks "
+    "the value (`a***@example.se`, `19121212-****`, `070-*** ** 67`): CI logs, SARIF uploads "
+    "and code-quality reports are other systems."
+)
+QP301 = Code(
+    "QP301", "warning", "e-mail address", "personal data: e-mail address '{value}'",
+    what="Free text holds an e-mail address.", why=_WHY,
+    fix="Replace the address with a role key from `owners` (`PD`, `KA`).",
+)
+QP302 = Code(
+    "QP302", "warning", "Swedish personal identity number",
+    "personal data: Swedish personal identity number '{value}'",
+    what="Free text holds a Swedish personnummer or samordningsnummer with a valid check digit.",
+    why=_WHY, fix="Remove the number.",
+)
+QP303 = Code(
+    "QP303", "warning", "Norwegian national identity number",
+    "personal data: Norwegian national identity number '{value}'",
+    what="Free text holds a Norwegian fødselsnummer or D-number with valid check digits.",
+    why=_WHY, fix="Remove the number.",
+)
+QP304 = Code(
+    "QP304", "warning", "phone number", "personal data: phone number '{value}'",
+    what="Free text holds a Nordic phone number (with +45/+46/+47/+358/+354, or in the Swedish or "
+    "Norwegian national forms).",
+    why=_WHY, fix="Remove the number; refer to a role or a shared office instead.",
+)
+
+CODES = (QP301, QP302, QP303, QP304)
+_BY_CODE = {code.code: code for code in CODES}
 
 
 def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -111,7 +144,6 @@ def masked(text: str) -> str:
     return text
 
 
-@plan_check
 def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
     lines: LineIndex | None = None
     starts: list[tuple[int, int]] = []
@@ -123,4 +155,7 @@ def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
         line, column = lines.position(offset)
         index = bisect.bisect_right(starts, (line, column)) - 1
         line, column = starts[index] if index >= 0 else (line, column)
-        yield finding(ctx.doc.file, line, column, code, value=mask(code, value))
+        yield _BY_CODE[code].at(ctx.doc.file, line, column, value=mask(code, value))
+
+
+CHECKS: tuple[Check, ...] = (no_personal_data,)

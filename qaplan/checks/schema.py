@@ -16,10 +16,49 @@ from qaplan.checks.hints import (
     state_suggestion,
 )
 from qaplan.checks.personal_data import masked
-from qaplan.findings import Finding, finding
+from qaplan.codes import Code, Finding
 from qaplan.loader import Document
 from qaplan.shape import Problem, Record
 from qaplan.values import STATES
+
+QP100 = Code(
+    "QP100", "error", "wrong type or value", "{detail}",
+    what="A value has the wrong type or form (a list where a mapping belongs, text where a number "
+    "belongs, an id that is not a slug).",
+    why="qaplan and every report read these fields; a wrong type would give a wrong report.",
+    fix="Correct the value at the position given; the JSON Schema in `schemas/plan.schema.json` "
+    "shows every field's form, and an editor wired to it completes them.",
+)
+QP101 = Code(
+    "QP101", "error", "unknown key", "unknown key '{key}'{hint}",
+    what="A mapping holds a key that the schema does not define.",
+    why="A misspelled key (`owner:` for `owners:`, `staus:`) would otherwise be ignored silently.",
+    fix="Correct the spelling, or remove the key. Free text belongs in `note`.",
+)
+QP102 = Code(
+    "QP102", "error", "missing required field", "missing required field '{key}'",
+    what="A required field is missing: `schema`, `plan.id`, `plan.title`, or the `title` of a "
+    "criterion, goal or activity.",
+    why="Reports name every row by its title, and every plan by its id.",
+    fix="Add the field to the mapping the finding points at.",
+)
+QP108 = Code(
+    "QP108", "error", "invalid date form", "invalid date '{value}': {detail}",
+    what="A `start` or `end` is not one of the date forms: a year (`2024`), a date (`2024-06-30`) "
+    "or a term (`VT2024`, `HT2024`, `V2024`, `H2024`, `VT24`, `HT23`).",
+    why="Due dates decide what is overdue.",
+    fix="Write the date in one of the forms above.",
+)
+QP109 = Code(
+    "QP109", "error", "unknown state",
+    "unknown state '{value}'{hint} (the states are: {allowed})",
+    what="A follow-up's `state` is not one of `planned`, `ongoing`, `done`, `delayed`, `cancelled`.",
+    why="The state decides whether an activity is finished, and feeds every report.",
+    fix="Use one of the five states, in English and lower case (`klart` is `done`, `pågår` is "
+    "`ongoing`); free text belongs in `note`.",
+)
+
+CODES = (QP100, QP101, QP102, QP108, QP109)
 
 _KINDS = {
     "string_type": "expected text",
@@ -60,27 +99,27 @@ def schema_findings(problems: list[Problem], doc: Document, shape: Record) -> li
         field = _field(loc)
         if loc and loc[-1] == "[key]":
             line, col = doc.key_position(loc[:-1])
-            found.append(finding(doc.file, line, col, "QP100", detail=_key_detail(loc[:-1])))
+            found.append(QP100.at(doc.file, line, col, detail=_key_detail(loc[:-1])))
         elif kind == "extra_forbidden":
             line, col = doc.key_position(loc)
-            found.append(finding(doc.file, line, col, "QP101", key=masked(str(loc[-1])),
-                                 hint=_unknown_key_hint(doc, loc, known)))
+            found.append(QP101.at(doc.file, line, col, key=masked(str(loc[-1])),
+                                  hint=_unknown_key_hint(doc, loc, known)))
         elif kind == "missing":
             line, col = doc.value_position(loc[:-1])
-            found.append(finding(doc.file, line, col, "QP102", key=loc[-1]))
+            found.append(QP102.at(doc.file, line, col, key=loc[-1]))
         elif kind == "enum" and field == "state":
             line, col = doc.value_position(loc)
             state = state_suggestion(error["input"], _language(doc))
-            found.append(finding(doc.file, line, col, "QP109", value=_shown(error["input"]),
-                                 hint=f", did you mean '{state}'?" if state else "",
-                                 allowed=", ".join(STATES)))
+            found.append(QP109.at(doc.file, line, col, value=_shown(error["input"]),
+                                  hint=f", did you mean '{state}'?" if state else "",
+                                  allowed=", ".join(STATES)))
         elif kind == "due_form":
             line, col = doc.value_position(loc)
-            found.append(finding(doc.file, line, col, "QP108", value=_shown(error["input"]),
-                                 detail=error["msg"]))
+            found.append(QP108.at(doc.file, line, col, value=_shown(error["input"]),
+                                  detail=error["msg"]))
         else:
             line, col = doc.value_position(loc)
-            found.append(finding(doc.file, line, col, "QP100", detail=_detail(loc, kind, error)))
+            found.append(QP100.at(doc.file, line, col, detail=_detail(loc, kind, error)))
     return found
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from qaplan.formats.config import Config
 
 SKIPPED = "skipped"  # the kind of a YAML file that is not a qaplan file
+INVALID = "invalid"  # a file that is meant to be a qaplan file but cannot be read as one
 
 
 @dataclass(slots=True)
@@ -67,7 +68,7 @@ class FileResult:
     """What qaplan made of one file: its kind, findings, and its data when it can be used."""
 
     file: str
-    kind: str  # a name in `qaplan.kinds.KINDS`, "config" for qaplan.yaml, or SKIPPED
+    kind: str  # a name in `qaplan.kinds.KINDS` ("config" for qaplan.yaml), SKIPPED or INVALID
     findings: list[Finding] = field(default_factory=list)
     config: ConfigResult | None = None
     note: str | None = None
@@ -139,13 +140,13 @@ class FileResult:
         cls, file: str, entry: dict[str, Any], data_json: bytes | None, config: ConfigResult | None
     ) -> FileResult:
         """The result a cache entry holds; ValueError unless it has the shape `to_cache` writes."""
-        from qaplan.codes import CODES
+        from qaplan.findings import CODES
 
         kind, findings, note = entry.get("kind"), entry.get("findings"), entry.get("note")
         ignores, position = entry.get("line_ignores"), entry.get("id_position")
         file_id = entry.get("file_id")
         if (set(entry) - {"key", "sig"} != _CACHE_FIELDS
-                or not (kind == SKIPPED or kind in KINDS) or not isinstance(findings, list)
+                or not (kind in (SKIPPED, INVALID) or kind in KINDS) or not isinstance(findings, list)
                 or not isinstance(ignores, list) or not _positions(position, 2)
                 or not isinstance(note, str | None) or not isinstance(file_id, str | None)):
             raise ValueError("not a cache entry")

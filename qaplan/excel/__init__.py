@@ -37,7 +37,7 @@ def _slug(text: str) -> str:
 
 def _repository_config(directory: Path, as_of: date) -> Any:
     """The validated qaplan.yaml that applies in `directory`, or None."""
-    from qaplan.pipeline import check_paths
+    from qaplan.engine.run import check_paths
     from qaplan.repo import nearest_config
 
     found = nearest_config(directory)

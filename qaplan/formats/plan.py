@@ -134,6 +134,11 @@ class Plan:
     def id(self) -> str:
         return self.plan.id
 
+    @property
+    def language(self) -> str | None:
+        """The language the plan names (None: the repository's default applies)."""
+        return self.plan.language
+
     def activities(self) -> list[tuple[Criterion, Goal, Activity]]:
         """Every activity with its criterion and goal, in file order."""
         return [(criterion, goal, activity) for criterion in self.criteria

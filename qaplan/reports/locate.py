@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qaplan.loader import Document, Path_, compose
 from qaplan.model import PlanFile
-from qaplan.pipeline import FileResult
+from qaplan.engine.results import FileResult
 from qaplan.reports.diff import Change, DiffReport
 
 # The field of an activity that a change of each kind is about (None: the activity itself).

@@ -9,7 +9,7 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.model import Activity
-from qaplan.pipeline import FileResult
+from qaplan.engine.results import FileResult
 from qaplan.render.text import plural, printable
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.owners import owner_names

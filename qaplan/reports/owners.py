@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qaplan.pipeline import FileResult
+from qaplan.engine.results import FileResult
 
 
 def owner_names(plans: Iterable[FileResult]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from qaplan.errors import QaplanError
 from qaplan.model import Activity, PlanFile
-from qaplan.pipeline import FileResult
+from qaplan.engine.results import FileResult
 from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.overdue import (

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from qaplan.cache import Cache
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-# What the rules that span files need of a file: its kind, plan id and the id's position.
+# What the rules that span files need of a file: its kind, id and the id's position.
 Ids = tuple[str, str | None, int, int]
 _RACY_NS = 2_000_000_000  # changed this close to being recorded: not trusted
 
@@ -40,7 +40,7 @@ class IdsIndex:
 
     def __init__(self, cache: Cache, root: Path) -> None:
         self.cache = cache
-        self.key = cache.key(b"", "plan-ids-index", str(root))
+        self.key = cache.key(b"", "ids-index", str(root))
         self.entries: dict[str, tuple[Stamp, Ids]] = {}
         self.changed = False
         found = cache.get(self.key, True)
@@ -75,7 +75,7 @@ class IdsIndex:
     def save(self) -> None:
         if self.changed:
             data = {display: [list(st), list(ids)] for display, (st, ids) in self.entries.items()}
-            self.cache.put(self.key, {"kind": "plan-ids-index"}, data)
+            self.cache.put(self.key, {"kind": "ids-index"}, data)
 
 
 def _entries(data: Any) -> dict[str, tuple[Stamp, Ids]]:
@@ -84,10 +84,10 @@ def _entries(data: Any) -> dict[str, tuple[Stamp, Ids]]:
         raise TypeError("not a mapping")
     entries: dict[str, tuple[Stamp, Ids]] = {}
     for display, (st, ids) in data.items():
-        kind, plan_id, line, col = ids
+        kind, file_id, line, col = ids
         size, mtime, ctime, inode = st
         if not (all(type(n) is int for n in (size, mtime, ctime, inode, line, col))
-                and isinstance(kind, str) and (plan_id is None or isinstance(plan_id, str))):
+                and isinstance(kind, str) and (file_id is None or isinstance(file_id, str))):
             raise TypeError("an entry of the wrong shape")
-        entries[str(display)] = ((size, mtime, ctime, inode), (kind, plan_id, line, col))
+        entries[str(display)] = ((size, mtime, ctime, inode), (kind, file_id, line, col))
     return entries

@@ -1,0 +1,153 @@
+"""The library's entry: `qaplan.load(...)` reads a repository (or a git revision of it) into a
+Workspace, the files a report may use, and applies the one refusal policy for invalid files.
+
+    import qaplan
+    from datetime import date
+
+    workspace = qaplan.load(["plans"], as_of=date(2025, 3, 1), skip_invalid=True)
+    for entry in workspace.plans():
+        print(entry.file, entry.plan.id, len(entry.plan.activities()))
+
+A file with errors stops the load (`QaplanError`, exit 2 on the command line), naming the
+file and its first error; with `skip_invalid` it is left out and named in `notes`. A report
+never leaves a file out silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qaplan.engine.results import INVALID, FileResult
+from qaplan.errors import QaplanError
+from qaplan.refusal import admit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.formats.config import Config
+    from qaplan.formats.plan import Plan
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One usable file of a workspace: where it is, its typed value, its repository file."""
+
+    file: str
+    value: Any  # the typed value of its kind (`qaplan.formats`)
+    config: Config | None  # the nearest qaplan.yaml, as far as it could be read
+    config_file: str | None
+    language: str
+
+    @property
+    def plan(self) -> Plan:
+        """The typed plan (for entries of plan files)."""
+        return self.value  # type: ignore[no-any-return]
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The usable files of one kind under some paths (or at a git revision), and the notes
+    that say which files were left out and why."""
+
+    kind: str
+    results: list[FileResult]
+    notes: list[str] = field(default_factory=list)
+
+    def plans(self) -> Iterator[Entry]:
+        """Each usable file in path order, its typed value built as it is reached."""
+        for result in self.results:
+            config = result.config
+            yield Entry(result.file, result.value, config.config if config else None,
+                        config.file if config else None, result.language)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def owner_names(self) -> dict[str, str]:
+        """Owner key -> name: the repository's qaplan.yaml first, else the first file in path
+        order that names the owner."""
+        names: dict[str, str] = {}
+        for result in self.results:
+            config = result.config.config if result.config is not None else None
+            if config is not None:
+                for key, owner in config.owners.items():
+                    names.setdefault(key, owner.name)
+        for result in self.results:
+            for key, owner in getattr(result.value, "owners", {}).items():
+                names.setdefault(key, owner.name)
+        return names
+
+    @property
+    def units(self) -> Config | None:
+        """The units tree: the repository file of the first usable file that has one."""
+        for result in self.results:
+            config = result.config.config if result.config is not None else None
+            if config is not None and config.units:
+                return config
+        return None
+
+
+def load(
+    paths: list[str] | None = None, *, as_of: date | None = None, rev: str | None = None,
+    skip_invalid: bool = False, use_cache: bool = True, kind: str = "plan",
+    progress: Progress | None = None, skip_option: str | None = None,
+) -> Workspace:
+    """The usable files of `kind` under `paths` (default: plans/ or .), on disk or at git
+    revision `rev`; `as_of` is only what "today" means in the checks (default: today)."""
+    today = as_of or date.today()
+    if rev is not None:
+        from qaplan.git import git_root, plans_at, resolve
+        from qaplan.repo import default_paths
+
+        root = git_root()
+        results, notes = plans_at(root, resolve(root, rev), rev, paths or default_paths(),
+                                  today, skip_invalid)
+        return Workspace(kind, results, notes)
+    from qaplan.engine.run import check_paths
+
+    run = check_paths(paths, today, use_cache=use_cache, progress=progress)
+    notes = list(run.notes)
+    if run.fatal:
+        raise QaplanError("\n".join([*run.fatal, *notes]))
+    notes.extend(_config_notes(run.files))
+    usable, left_out = admit([r for r in run.files if r.kind in (kind, INVALID)],
+                             skip_invalid, skip_option)
+    if left_out and usable:
+        notes.extend(f"note: skipped {why}" for why in left_out)
+        notes.append(f"note: skipped {len(left_out)} invalid file(s); `qaplan validate` lists "
+                     "their errors")
+    if not usable:
+        reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
+        reasons = reasons or [f"{r.file}: the repository file, not a plan"
+                              for r in run.files if r.kind == "config"]
+        raise QaplanError("\n  ".join(["no valid plan files to report on:", *reasons]))
+    return Workspace(kind, usable, notes)
+
+
+def _config_notes(files: list[FileResult]) -> list[str]:
+    """A note for each qaplan.yaml with errors whose readable part the plans still use."""
+    notes = []
+    for result in files:
+        config = result.config
+        if result.kind != "config" or config is None or config.data is None:
+            continue
+        errors = [f for f in config.findings if f.severity == "error"]
+        if errors:  # one line per note: notes are printed with control characters escaped
+            notes.append(f"note: {errors[0].as_text()}")
+            notes.append(f"note: {config.file} has {len(errors)} error(s); the plans use what "
+                         f"could be read from it (`qaplan validate {config.file}` lists them)")
+    return notes
+
+
+def load_plans(
+    paths: list[str] | None, today: date, skip_invalid: bool, *, use_cache: bool = True,
+    progress: Progress | None = None, skip_option: str | None = None,
+) -> tuple[list[FileResult], list[str]]:
+    """Valid plans for a report and the notes on what was left out (`load`, as results)."""
+    workspace = load(paths, as_of=today, skip_invalid=skip_invalid, use_cache=use_cache,
+                     progress=progress, skip_option=skip_option)
+    return workspace.results, workspace.notes
