@@ -10,10 +10,11 @@ activities missing from the table are only reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qaplan.errors import QaplanError
+from qaplan.formats.plan import Activity, Criterion, FollowUp, Goal, Plan
 from qaplan.textedit import CannotEdit, Flow, TextDoc
 
 _BOM = b"\xef\xbb\xbf"
@@ -73,21 +74,16 @@ class _Merger:
         self.imported = imported
         self.known_owners = known_owners
         self.report = MergeReport()
-        self.keys = {row.key for row in self._rows(existing)}
+        self.keys = {row.key for row in existing.rows()}
+        # The keys of each parent's children ("" for the criteria), new rows included.
+        self.children: dict[str, list[str]] = {"": [c.key for c in existing.criteria]}
+        for row in existing.rows():
+            if not isinstance(row, Activity):
+                self.children[row.key] = [child.key for child in _children(row)]
         # New rows are collected per parent and spliced in once, after the parent's last child.
         self.new_activities: dict[tuple[int, int], list[dict[str, Any]]] = {}
         self.new_goals: dict[int, list[dict[str, Any]]] = {}
         self.new_criteria: list[dict[str, Any]] = []
-
-    @staticmethod
-    def _rows(plan: Any) -> list[Any]:
-        rows: list[Any] = []
-        for criterion in plan.criteria:
-            rows.append(criterion)
-            for goal in criterion.goals:
-                rows.append(goal)
-                rows.extend(goal.activities)
-        return rows
 
     def change(self, text: str) -> None:
         self.report.changes.append(text)
@@ -133,7 +129,7 @@ class _Merger:
             for goal in criterion.goals:
                 found_goal = self._find(goals_of.get(ci, []), goal, goals, used)
                 if found_goal is None:
-                    self.add_goal(old_criterion, goal, self.new_goals.setdefault(ci, []))
+                    self.add_goal(old_criterion.key, goal, self.new_goals.setdefault(ci, []))
                     continue
                 gci, gi, old_goal = found_goal
                 used.add(old_goal.key)
@@ -142,7 +138,7 @@ class _Merger:
                     found_activity = self._find(activities_of.get((gci, gi), []), activity,
                                                 activities, used)
                     if found_activity is None:
-                        self.add_activity(old_goal, activity,
+                        self.add_activity(old_goal.key, activity,
                                           self.new_activities.setdefault((gci, gi), []))
                         continue
                     aci, agi, ai, old = found_activity
@@ -184,8 +180,6 @@ class _Merger:
             self.change(f"{old.key}: title {old.title!r} -> {new.title!r}")
 
     def update_activity(self, path: Path_, old: Any, new: Any) -> None:
-        from qaplan.model import FollowUp
-
         self.retitle(path, old, new)
         for name in ("start", "end"):
             value = getattr(new, name)
@@ -242,52 +236,55 @@ class _Merger:
         self.keys.add(key)
         return key
 
-    def _fresh(self, row: Any, prefix: str, siblings: list[str], letter: str) -> str:
+    def _fresh(self, row: Criterion | Goal | Activity, prefix: str, siblings: list[str],
+               letter: str) -> str:
         key: str = row.key
         if key in self.imported.explicit_ids and key not in self.keys:
             self.keys.add(key)
             return key
         return self._next_id(prefix, siblings, letter)
 
-    def add_activity(self, goal: Any, activity: Any, into: list[dict[str, Any]]) -> None:
-        siblings = [a.key for a in goal.activities]
-        activity = activity.model_copy()
-        activity.id = self._fresh(activity, f"{goal.key}.", siblings, "A")
-        goal.activities.append(activity)
+    def add_activity(self, goal: str, activity: Activity, into: list[dict[str, Any]]) -> None:
+        """Add `activity` under the goal with key `goal`, with an id free in the plan."""
+        siblings = self.children.setdefault(goal, [])
+        activity = replace(activity, id=self._fresh(activity, f"{goal}.", siblings, "A"))
+        siblings.append(activity.key)
         into.append(_activity_map(activity))
         self.change(f"{activity.key}: added {activity.title!r}")
 
-    def add_goal(self, criterion: Any, goal: Any, into: list[dict[str, Any]]) -> None:
-        goal = goal.model_copy(deep=True)
-        goal.id = self._fresh(goal, f"{criterion.key}.", [g.key for g in criterion.goals], "G")
-        criterion.goals.append(goal)
-        entry: dict[str, Any] = {"id": goal.key, "title": goal.title}
+    def add_goal(self, criterion: str, goal: Goal, into: list[dict[str, Any]]) -> None:
+        """Add `goal` and its activities under the criterion with key `criterion`."""
+        siblings = self.children.setdefault(criterion, [])
+        key = self._fresh(goal, f"{criterion}.", siblings, "G")
+        siblings.append(key)
+        self.children[key] = []
+        entry: dict[str, Any] = {"id": key, "title": goal.title, "activities": []}
         into.append(entry)
-        self.change(f"{goal.key}: added goal {goal.title!r}")
-        activities = list(goal.activities)
-        goal.activities = []
-        entry["activities"] = []
-        for activity in activities:
-            self.add_activity(goal, activity, entry["activities"])
+        self.change(f"{key}: added goal {goal.title!r}")
+        for activity in goal.activities:
+            self.add_activity(key, activity, entry["activities"])
 
-    def add_criterion(self, criterion: Any) -> None:
-        criterion = criterion.model_copy(deep=True)
-        criterion.id = self._fresh(criterion, "", [c.key for c in self.existing.criteria], "C")
-        self.existing.criteria.append(criterion)
-        entry: dict[str, Any] = {"id": criterion.key, "title": criterion.title}
+    def add_criterion(self, criterion: Criterion) -> None:
+        """Add `criterion` and everything under it at the end of the plan."""
+        siblings = self.children[""]
+        key = self._fresh(criterion, "", siblings, "C")
+        siblings.append(key)
+        self.children[key] = []
+        entry: dict[str, Any] = {"id": key, "title": criterion.title, "goals": []}
         self.new_criteria.append(entry)
-        self.change(f"{criterion.key}: added criterion {criterion.title!r}")
-        goals = list(criterion.goals)
-        criterion.goals = []
-        entry["goals"] = []
-        for goal in goals:
-            self.add_goal(criterion, goal, entry["goals"])
+        self.change(f"{key}: added criterion {criterion.title!r}")
+        for goal in criterion.goals:
+            self.add_goal(key, goal, entry["goals"])
+
+
+def _children(row: Criterion | Goal) -> tuple[Goal | Activity, ...]:
+    return row.goals if isinstance(row, Criterion) else row.activities
 
 
 def _shown(value: Any) -> str:
     if value is None:
         return "(none)"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(value) + "]"
     return str(value)
 
@@ -302,7 +299,7 @@ def _follow_up(follow_up: Any) -> str:
     return f"{state}, {note!r}" if note else state
 
 
-def merge_into(raw: bytes, display: str, existing: Any, imported: Any, known_owners: set[str],
+def merge_into(raw: bytes, display: str, existing: Plan, imported: Any, known_owners: set[str],
                modeline: str) -> MergeReport:
     """Merge an imported table into the plan text `raw` (the bytes that were validated)."""
     from qaplan.loader import compose
@@ -311,7 +308,7 @@ def merge_into(raw: bytes, display: str, existing: Any, imported: Any, known_own
     text = raw[len(_BOM):].decode("utf-8") if bom else raw.decode("utf-8")
     try:
         doc = TextDoc(text, compose(text, display).data)
-        report = _Merger(existing.model_copy(deep=True), doc, imported, known_owners).merge()
+        report = _Merger(existing, doc, imported, known_owners).merge()
         if "yaml-language-server:" not in text.split("\n", 1)[0]:
             doc.add_modeline(modeline)
             report.changes.append("added the yaml-language-server modeline")

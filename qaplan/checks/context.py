@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import InitVar, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from qaplan.codes import Code, Finding
 from qaplan.formats.config import Config
-from qaplan.formats.config import build as build_config
-from qaplan.formats.plan import Activity, Plan, build
+from qaplan.formats.plan import Activity, Plan
 from qaplan.loader import Document, Path_
 
 
 @dataclass(frozen=True, slots=True)
 class PlanContext:
-    """One plan as the checks see it, built once from its checked (or repaired) data.
+    """One plan as the checks see it: its typed value, and its document for positions.
 
-    `data` has the plan file's shape (`qaplan.shape.PLAN`) and `config` is what could be read
-    of the nearest qaplan.yaml; both become typed values here, so the checks read the domain
-    rules (`due`, `latest_state`, derived ids) from `qaplan.formats` and each row's `path`
-    gives its position in the document.
+    The checks read the domain rules (`due`, `latest_state`, derived ids) from the typed
+    values of `qaplan.formats`; each row's `path` finds its position in `doc`.
     """
 
     doc: Document
-    data: InitVar[Mapping[str, Any]]
-    config: InitVar[Mapping[str, Any] | None]
+    plan: Plan  # built from the checked (or repaired) data
+    config: Config | None  # what could be read of the nearest qaplan.yaml
     config_file: str | None
     as_of: date  # today, or `validate --as-of`
     config_unreadable: bool = False  # a qaplan.yaml applies but nothing in it could be read
-    plan: Plan = field(init=False)
-    repository: Config | None = field(init=False)  # the nearest qaplan.yaml, typed
-
-    def __post_init__(self, data: Mapping[str, Any], config: Mapping[str, Any] | None) -> None:
-        object.__setattr__(self, "plan", build(data))
-        object.__setattr__(self, "repository", build_config(config) if config else None)
 
     def activities(self) -> Iterator[Activity]:
         """Every activity of the plan, in file order."""
@@ -51,7 +42,7 @@ class PlanContext:
 
     def declared_owners(self) -> set[str]:
         """The owner keys the plan and its qaplan.yaml declare."""
-        shared = set(self.repository.owners) if self.repository else set()
+        shared = set(self.config.owners) if self.config else set()
         return shared | set(self.plan.owners)
 
 

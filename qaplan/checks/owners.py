@@ -42,9 +42,9 @@ def known_unit(ctx: PlanContext) -> Iterator[Finding]:
     if ctx.config_unreadable:
         return
     unit = ctx.plan.plan.unit
-    if unit is None or ctx.repository is None or not ctx.repository.units:
+    if unit is None or ctx.config is None or not ctx.config.units:
         return
-    if unit not in ctx.repository.units:
+    if unit not in ctx.config.units:
         yield ctx.at(("plan", "unit"), QP110, unit=unit, config=ctx.config_file)
 
 

@@ -96,8 +96,7 @@ def import_workbook(
         options.sheet = choose_sheet(sheets, display, sheet, opened.result.plan.plan.id,
                                      opened.display, force)
     imported = import_table(sheets, display, options)
-    plan = imported.plan
-    _declare_recorded_owners(plan, sheets, imported.sheet, known)
+    plan = imported.plan = _declare_recorded_owners(imported.plan, sheets, imported.sheet, known)
     count = len(plan.activities())
     years = ", ".join(str(y) for y in imported.years) or "none"
     summary = (f"sheet '{imported.sheet}': {len(plan.criteria)} criteria, "
@@ -115,10 +114,12 @@ def import_workbook(
                          report.missing, report.changed, summary, opened)
 
 
-def _declare_recorded_owners(plan: Any, sheets: list[Any], title: str, known: dict[str, str]) -> None:
-    """Owners the sheet's rows use that neither the plan nor the target repository declares
-    get the names export recorded, so the written plan validates where it lands."""
-    from qaplan.model import Owner
+def _declare_recorded_owners(plan: Any, sheets: list[Any], title: str, known: dict[str, str]) -> Any:
+    """The plan with the owners its rows use that neither it nor the target repository
+    declares, named as export recorded them, so the written plan validates where it lands."""
+    from dataclasses import replace
+
+    from qaplan.formats.plan import Owner
 
     recorded = {}
     for sheet in sheets:
@@ -126,10 +127,12 @@ def _declare_recorded_owners(plan: Any, sheets: list[Any], title: str, known: di
             for entry in sheet.meta.get("owner", []):
                 if len(entry) >= 2 and isinstance(entry[0], str) and isinstance(entry[1], str):
                     recorded[entry[0]] = entry[1]
+    owners = dict(plan.owners)
     for _, _, activity in plan.activities():
         for key in activity.owners:
-            if key not in plan.owners and key not in known and key in recorded:
-                plan.owners[key] = Owner(name=recorded[key])
+            if key not in owners and key not in known and key in recorded:
+                owners[key] = Owner(name=recorded[key])
+    return replace(plan, owners=owners) if len(owners) > len(plan.owners) else plan
 
 
 def export_workbook(

@@ -1,7 +1,7 @@
 """Rows of a plan table -> a plan: find the header, continue blank cells, split owners, read years.
 
 No openpyxl here: `read.py` hands over plain values, this module gives back a
-validated PlanFile with explicit ids, and the warnings a coordinator should see.
+typed plan (`qaplan.formats.plan.Plan`) with explicit ids, and the warnings a coordinator should see.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Column:
 class Imported:
     """A plan read from one sheet, with what the user should check."""
 
-    plan: Any  # PlanFile
+    plan: Any  # qaplan.formats.plan.Plan
     sheet: str
     language: str
     years: list[int]
@@ -430,9 +430,8 @@ class _Builder:
         return explicit
 
     def plan(self, criteria: list[dict[str, Any]]) -> Any:
-        from pydantic import ValidationError
-
-        from qaplan.model import PlanFile
+        from qaplan.formats.plan import build
+        from qaplan.shape import PLAN, problems
 
         info: dict[str, Any] = {
             "id": self.options.plan_id or _text(self._meta_value("id")) or self.options.fallback_id,
@@ -452,15 +451,15 @@ class _Builder:
         for key, name in self.new_owners.items():
             owners.setdefault(key, {"name": name})
         data = {"schema": "qaplan/v1", "plan": info, "owners": owners, "criteria": criteria}
-        try:
-            return PlanFile.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
+        found = problems(PLAN, data)
+        if found:
+            first = found[0]
             raise QaplanError(
                 f"{self.display}, sheet '{self.sheet.title}': the table does not make a valid "
                 f"plan ({'.'.join(str(p) for p in first['loc'])}: {first['msg']}); check "
                 "--plan-id and the id column"
-            ) from None
+            )
+        return build(data)
 
     def title_row(self) -> str:
         for number in self.sheet.numbers():
