@@ -175,7 +175,7 @@ def excel(base: Path, runs: int) -> None:
         print("export/import: not available in this build")
         return
     floor_write = timed([PYTHON, "-c", FLOOR_WRITE, "floor.xlsx", str(rows)], repo, runs)
-    ours = timed(QAPLAN + ["export", "plans", "-o", "big.xlsx", "--year", "2025", "--no-cache"],
+    ours = timed(QAPLAN + ["export", "plans", "-o", "big.xlsx", "--year", "2025", "--no-cache", "--force"],
                  repo, runs)
     print(line(f"export {rows} rows vs bare openpyxl write", ours, floor_write, "2.0"))
     floor_read = timed([PYTHON, "-c", FLOOR_READ, "big.xlsx"], repo, runs)

@@ -12,6 +12,7 @@ from typing import Any
 
 from qaplan import loader
 from qaplan.checks import (
+    config,
     dates,
     files,
     ids,
@@ -34,7 +35,8 @@ DECLARING: tuple[ModuleType, ...] = (
     dates,
     ids,
     owners,
-    repository,  # the units tree, plan ids across files, silenced errors
+    config,  # qaplan.yaml's units tree
+    repository,  # plan ids across files, silenced errors
     repeated_owners,
     text,
     personal_data,  # QP3xx

@@ -152,6 +152,7 @@ def plans_at(
     from qaplan.engine.results import SKIPPED, ConfigResult
     from qaplan.engine.run import check_blobs
     from qaplan.refusal import admit
+    from qaplan.words import plural
     from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, Candidate, display_path
 
     specs = pathspecs(root, paths)
@@ -207,7 +208,7 @@ def plans_at(
         seen[plan_id] = result.file
     notes.extend(f"note: skipped {why}" for why in left_out)
     if left_out:
-        notes.append(f"note: skipped {len(left_out)} invalid file(s) at {label}")
+        notes.append(f"note: skipped {plural(len(left_out), 'invalid file')} at {label}")
     return plans, notes
 
 

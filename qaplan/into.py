@@ -64,7 +64,7 @@ def open_target(into: Path, force: bool) -> Target:
                           "top level); --into merges into an existing plan")
     if result.errors or result.plan is None:
         first = result.errors[0].as_text() if result.errors else f"{display}: not a valid plan"
-        raise QaplanError(f"{first}\n{display} has {len(result.errors) or 1} error(s); run "
+        raise QaplanError(f"{first}\n{display} has {plural(len(result.errors) or 1, 'error')}; run "
                           f"`qaplan validate {display}` to see them all, and fix them before "
                           "merging a table into it")
     return Target(into, display, read, result)

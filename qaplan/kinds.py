@@ -77,14 +77,17 @@ class Checked:
 def _plan_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
     from qaplan.checks import PlanContext, run_plan_checks
 
-    return run_plan_checks(PlanContext(doc, data, scope.config and dict(scope.config),
-                                       scope.config_file, scope.today, scope.config_unreadable))
+    # The typed values are built once here; every plan check reads them.
+    config = _build_config(scope.config) if scope.config else None
+    return run_plan_checks(PlanContext(doc, _build_plan(data), config, scope.config_file,
+                                       scope.today, scope.config_unreadable))
 
 
 def _config_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
     from qaplan.checks.config import config_checks, ignore_rule_checks
+    from qaplan.findings import CODES
 
-    return [*config_checks(doc, data), *ignore_rule_checks(doc, data)]
+    return [*config_checks(doc, data), *ignore_rule_checks(doc, data, CODES)]
 
 
 def _config_salvage(data: Any, found: list[Problem]) -> Any:

@@ -1,6 +1,6 @@
-"""The pydantic models of a plan file (`qaplan/v1`) and of `qaplan.yaml`: typed plans for the
-reports, and the JSON Schemas. Their values (Due, State, the patterns) are in `qaplan.values`;
-`qaplan.shape` checks the same rules on plain data for `qaplan validate`."""
+"""The pydantic models of a plan file (`qaplan/v1`) and of `qaplan.yaml`, for the JSON Schemas
+and the differential tests of `qaplan.shape` (`tests/test_shape.py`). Checks and reports read
+the typed values of `qaplan.formats`; the values (Due, State, the patterns) are in `qaplan.values`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ from qaplan.values import (
     YEAR_TEXT_PATTERN,
     Due,
     State,
-    derived_id,
     has_text,
     parse_due,
     parse_year,
@@ -316,28 +315,6 @@ class RepoConfig(_Strict):
     ignore: list[IgnoreRule] = Field(
         default_factory=list, description="Finding codes silenced per path."
     )
-
-
-def assign_ids(plan: PlanFile) -> list[tuple[tuple[Any, ...], str, str]]:
-    """Fill in ids derived from position; return (path, id, level) of each derived one."""
-    derived: list[tuple[tuple[Any, ...], str, str]] = []
-
-    def fill(row: _Row, path: tuple[Any, ...], value: str, level: str) -> None:
-        if row.id is None:
-            # Set past pydantic so that the id does not count as written in the file.
-            row.__dict__["id"] = value
-            row.model_fields_set.discard("id")
-            derived.append((path, value, level))
-
-    for ci, criterion in enumerate(plan.criteria):
-        cpath = ("criteria", ci)
-        fill(criterion, cpath, derived_id(ci), "criterion")
-        for gi, goal in enumerate(criterion.goals):
-            gpath = cpath + ("goals", gi)
-            fill(goal, gpath, derived_id(ci, gi), "goal")
-            for ai, activity in enumerate(goal.activities):
-                fill(activity, gpath + ("activities", ai), derived_id(ci, gi, ai), "activity")
-    return derived
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from qaplan.engine.results import FileResult
 from qaplan.errors import QaplanError
+from qaplan.words import plural
 
 
 def admit(
@@ -51,8 +52,8 @@ def refusal_of(
     hint = f", or pass {skip_option} to report on the other plans" if skip_option else ""
     if result.errors:
         first, count = result.errors[0], len(result.errors)
-        more = f" (and {count - 1} more error(s))" if count > 1 else ""
-        message = (f"{first.as_text()}\n{result.file} has {count} error(s); run "
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        message = (f"{first.as_text()}\n{result.file} has {plural(count, 'error')}; run "
                    f"`qaplan validate {result.file}` to see them all{hint}")
         return f"{first.as_text()}{more}", message
     config = result.config
@@ -68,7 +69,7 @@ def refusal_of(
 def why_invalid(result: FileResult) -> str:
     """The first error of a file, or of the qaplan.yaml it could not do without."""
     if result.errors:
-        return f"{result.errors[0].as_text()} ({len(result.errors)} error(s))"
+        return f"{result.errors[0].as_text()} ({plural(len(result.errors), 'error')})"
     config = result.config
     if config is not None and config.data is None:
         problem = next((f for f in config.findings if f.severity == "error"), None)

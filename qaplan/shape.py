@@ -2,8 +2,8 @@
 
 `qaplan validate` runs in pre-commit hooks on every commit, and importing pydantic alone
 costs about half of a one-file run. So validation walks the data here, with the same
-rules as the pydantic models in `qaplan.model` (which build the typed plans the reports
-use) and in pydantic's vocabulary: each problem is a dict with `loc`, `type`, `msg` and
+rules as the pydantic models in `qaplan.model` (which give the JSON Schemas) and in
+pydantic's vocabulary: each problem is a dict with `loc`, `type`, `msg` and
 `input`, so one mapping (`qaplan.checks.schema`) turns it into a finding.
 `tests/test_shape.py` keeps the two in agreement on generated documents.
 """

@@ -23,6 +23,7 @@ from typing import Any
 from qaplan.engine.results import INVALID, FileResult
 from qaplan.errors import QaplanError
 from qaplan.refusal import admit
+from qaplan.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def load(
                              skip_invalid, skip_option)
     if left_out and usable:
         notes.extend(f"note: skipped {why}" for why in left_out)
-        notes.append(f"note: skipped {len(left_out)} invalid file(s); `qaplan validate` lists "
+        notes.append(f"note: skipped {plural(len(left_out), 'invalid file')}; `qaplan validate` lists "
                      "their errors")
     if not usable:
         reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
@@ -138,7 +139,7 @@ def _config_notes(files: list[FileResult]) -> list[str]:
         errors = [f for f in config.findings if f.severity == "error"]
         if errors:  # one line per note: notes are printed with control characters escaped
             notes.append(f"note: {errors[0].as_text()}")
-            notes.append(f"note: {config.file} has {len(errors)} error(s); the plans use what "
+            notes.append(f"note: {config.file} has {plural(len(errors), 'error')}; the plans use what "
                          f"could be read from it (`qaplan validate {config.file}` lists them)")
     return notes
 

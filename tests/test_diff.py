@@ -401,7 +401,7 @@ def test_an_invalid_plan_at_the_old_revision(gitrepo: Path) -> None:
     assert "--skip-invalid" in result.stderr
     skipped = run_cli("diff", "--rev", "HEAD", "--as-of", AS_OF, "--skip-invalid", "-f", "json")
     assert skipped.exit_code == 0
-    assert "skipped 1 invalid file(s) at HEAD" in skipped.stderr
+    assert "skipped 1 invalid file at HEAD" in skipped.stderr
     assert json.loads(skipped.stdout)["changes"][0]["kind"] == "plan_added"
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qaplan.model import Activity, PlanFile, assign_ids
+from qaplan.formats.plan import Activity, build
 from qaplan.values import Due, State
 
 
@@ -52,7 +52,10 @@ def test_due_orders_by_date() -> None:
 
 
 def _activity(status: dict[int, dict[str, str]]) -> Activity:
-    return Activity.model_validate({"title": "x", "status": status})
+    plan = build({"plan": {"id": "p", "title": "P"}, "criteria": [
+        {"title": "c", "goals": [{"title": "g", "activities": [{"title": "x", "status": status}]}]},
+    ]})
+    return plan.activities()[0][2]
 
 
 def test_latest_state_is_the_highest_year_with_a_state_not_after_the_year() -> None:
@@ -70,7 +73,7 @@ def test_cancelled_counts_as_finished() -> None:
 
 
 def test_derived_ids_follow_position_and_keep_explicit_ones() -> None:
-    plan = PlanFile.model_validate({
+    plan = build({
         "schema": "qaplan/v1",
         "plan": {"id": "p", "title": "P"},
         "criteria": [
@@ -78,12 +81,13 @@ def test_derived_ids_follow_position_and_keep_explicit_ones() -> None:
             {"id": "K2", "title": "c2", "goals": [{"title": "g2"}]},
         ],
     })
-    derived = assign_ids(plan)
+    derived = [(row.path, row.id) for row in plan.rows() if row.derived_id]
     ids = [row.key for _, _, row in plan.activities()]
     assert ids == ["C1.G1.A1", "X"]
     assert plan.criteria[1].goals[0].key == "C2.G1"
     assert plan.criteria[0].derived_id and not plan.criteria[1].derived_id
     assert [d[1] for d in derived] == ["C1", "C1.G1", "C1.G1.A1", "C2.G1"]
+    assert derived[-1][0] == ("criteria", 1, "goals", 0)  # where the loader records the row
 
 
 def test_a_year_as_text_reads_as_written_around_spaces_and_control_characters() -> None:

@@ -226,7 +226,7 @@ def test_skip_invalid_reports_on_the_rest_and_says_how_many(plans: Path) -> None
     result = run_cli("overdue", "--as-of", AS_OF, "--format", "json", "--skip-invalid")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == EXPECTED
-    assert "skipped 1 invalid file(s)" in result.stderr
+    assert "skipped 1 invalid file;" in result.stderr
 
 
 def test_warnings_never_block(plans: Path) -> None:

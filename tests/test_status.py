@@ -174,7 +174,7 @@ def test_skip_invalid_reports_on_the_rest(plans: Path) -> None:
     result = run_cli("status", "--as-of", AS_OF, "--format", "json", "--skip-invalid")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == EXPECTED
-    assert "note: skipped 1 invalid file(s)" in result.stderr
+    assert "note: skipped 1 invalid file;" in result.stderr
 
 
 def test_a_missing_path_is_exit_2(plans: Path) -> None:

@@ -1,20 +1,24 @@
-"""Checks of the repository file qaplan.yaml: the units tree, the ignore rules, what is usable.
-
-Its codes are the repository's (`qaplan.checks.repository`): this module reads the registry
-(an ignore rule may name any code), so it declares none, and no module that declares codes
-imports it.
-"""
+"""Checks of the repository file qaplan.yaml: the units tree, the ignore rules, what is usable."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
-from qaplan.checks.repository import QP111, QP401
-from qaplan.codes import Finding
-from qaplan.findings import CODES
+from qaplan.checks.repository import QP401
+from qaplan.codes import Code, Finding
 from qaplan.loader import Document
 from qaplan.shape import CONFIG, Problem, problems
+
+QP111 = Code(
+    "QP111", "error", "broken units tree", "{detail}",
+    what="A unit in `qaplan.yaml` names a parent that does not exist, or the parents form a cycle.",
+    why="The yearly report rolls up through the parents; a broken chain has no top.",
+    fix="Correct the `parent` keys so that every chain ends at a unit without a parent.",
+)
+
+CODES = (QP111,)
 
 
 def usable_part(data: dict[str, Any], found: list[Problem]) -> dict[str, Any]:
@@ -59,11 +63,17 @@ def _drop(data: dict[str, Any], loc: tuple[Any, ...]) -> None:
         _drop(data, loc[:-1])
 
 
-def ignore_rule_checks(doc: Document, config: dict[str, Any]) -> list[Finding]:
-    """An `ignore:` rule that names an error code silences nothing, and says so (QP401)."""
+def ignore_rule_checks(
+    doc: Document, config: dict[str, Any], codes: Mapping[str, Code]
+) -> list[Finding]:
+    """An `ignore:` rule that names an error code silences nothing, and says so (QP401).
+
+    `codes` is the registry (`qaplan.findings.CODES`), passed in: it is built from modules
+    like this one.
+    """
     found = []
     for index, rule in enumerate(config.get("ignore") or ()):
-        entry = CODES.get(rule.get("code", ""))
+        entry = codes.get(rule.get("code", ""))
         if entry is not None and entry.severity == "error":
             line, col = doc.value_position(("ignore", index, "code"))
             found.append(QP401.at(doc.file, line, col, where="this ignore rule", silenced=entry.code))

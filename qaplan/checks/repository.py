@@ -1,20 +1,13 @@
-"""Codes about the repository as a whole: its units tree, plan ids across files, silenced findings.
+"""Codes about the repository as a whole: a plan id used by two files, a silenced error.
 
-They are emitted where the repository is seen at once: the checks of qaplan.yaml
-(`qaplan.checks.config`) and the engine, which compares plan ids across files and applies
-`# qaplan: ignore[...]` comments.
+The engine emits them, where it compares plan ids across files and applies
+`# qaplan: ignore[...]` comments; the checks of qaplan.yaml emit QP401 for its `ignore:` rules.
 """
 
 from __future__ import annotations
 
 from qaplan.codes import Code
 
-QP111 = Code(
-    "QP111", "error", "broken units tree", "{detail}",
-    what="A unit in `qaplan.yaml` names a parent that does not exist, or the parents form a cycle.",
-    why="The yearly report rolls up through the parents; a broken chain has no top.",
-    fix="Correct the `parent` keys so that every chain ends at a unit without a parent.",
-)
 QP112 = Code(
     "QP112", "error", "plan id used twice", "plan id '{id}' is also used by {other}",
     what="Two plan files in the repository carry the same `plan.id`.",
@@ -31,4 +24,4 @@ QP401 = Code(
     fix="Fix the error, then remove the code from the comment or the rule.",
 )
 
-CODES = (QP111, QP112, QP401)
+CODES = (QP112, QP401)

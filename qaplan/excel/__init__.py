@@ -61,6 +61,7 @@ def import_workbook(
     from qaplan.excel.read import read_workbook
     from qaplan.excel.table import Options, import_table
     from qaplan.repo import display_path
+    from qaplan.words import plural
     from qaplan.writer import modeline, plan_yaml
 
     target = into or output
@@ -99,9 +100,10 @@ def import_workbook(
     plan = imported.plan = _declare_recorded_owners(imported.plan, sheets, imported.sheet, known)
     count = len(plan.activities())
     years = ", ".join(str(y) for y in imported.years) or "none"
-    summary = (f"sheet '{imported.sheet}': {len(plan.criteria)} criteria, "
-               f"{sum(len(c.goals) for c in plan.criteria)} goals, {count} activities, "
-               f"status year(s) {years}")
+    goals = sum(len(c.goals) for c in plan.criteria)
+    summary = (f"sheet '{imported.sheet}': {plural(len(plan.criteria), 'criterion', 'criteria')}, "
+               f"{plural(goals, 'goal')}, {plural(count, 'activity', 'activities')}, "
+               f"status {'year' if len(imported.years) == 1 else 'years'} {years}")
     if existing is None:
         return ImportOutcome(plan_yaml(plan, target_dir), imported.warnings, imported.guessed,
                              summary=summary)

@@ -2,13 +2,18 @@
 
 Swedish, Norwegian and English live here as data and nowhere else. To teach the
 importer a new header, add it to HEADER_SYNONYMS; to export in a new language, add
-it to HEADINGS and STATE_LABELS.
+it to EXCEL_HEADINGS and STATE_LABELS in `qaplan/i18n.py`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+# What export writes and the State column's labels live in the one translation table.
+from qaplan.i18n import EXCEL_FALLBACK as HEADING_FALLBACK
+from qaplan.i18n import EXCEL_HEADINGS as HEADINGS
+from qaplan.i18n import STATE_LABELS
 
 # Column kinds of a plan table.
 CRITERION, GOAL, ACTIVITY = "criterion", "goal", "activity"
@@ -66,56 +71,6 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     ACTIVITY_ID: {"sv": ("ID",), "nb": ("ID",), "en": ("ID", "Activity ID")},
     CRITERION_ID: {"sv": ("Kriterium-ID",), "nb": ("Kriterium-ID",), "en": ("Criterion ID",)},
     GOAL_ID: {"sv": ("Mål-ID",), "nb": ("Mål-ID",), "en": ("Goal ID",)},
-}
-
-# What export writes, per language: column headings (the status heading takes the year),
-# and the words of the info line under the title. nn, da and fi fall back as below.
-HEADINGS: dict[str, dict[str, str]] = {
-    "sv": {
-        CRITERION: "Övergripande kvalitetskriterier", GOAL: "Kvalitetsmål",
-        ACTIVITY: "Aktiviteter", START: "Planerad start", END: "Planerat avslut",
-        OWNERS: "Ansvarig", STATUS: "Status/uppföljning {year}", STATE: "Läge",
-        PREVIOUS: "Status/uppföljning {year} (föregående år, skrivskyddad)",
-        CRITERION_ID: "Kriterium-ID", GOAL_ID: "Mål-ID", ACTIVITY_ID: "ID",
-        "read_only": "Kolumnen visar förra årets uppföljning och ändras inte här; skriv årets i "
-                     "{status}.",
-        "info": "Uppföljning {year} · per {as_of} · plan-id {plan_id} · försenade aktiviteter "
-                "markerade",
-    },
-    "nb": {
-        CRITERION: "Kvalitetskriterier", GOAL: "Kvalitetsmål", ACTIVITY: "Tiltak",
-        START: "Planlagt start", END: "Planlagt slutt", OWNERS: "Ansvarlig",
-        STATUS: "Status/oppfølging {year}", STATE: "Tilstand",
-        PREVIOUS: "Status/oppfølging {year} (forrige år, skrivebeskyttet)",
-        CRITERION_ID: "Kriterium-ID", GOAL_ID: "Mål-ID", ACTIVITY_ID: "ID",
-        "read_only": "Kolonnen viser fjorårets oppfølging og endres ikke her; skriv årets i "
-                     "{status}.",
-        "info": "Oppfølging {year} · per {as_of} · plan-id {plan_id} · forsinkede tiltak "
-                "markert",
-    },
-    "en": {
-        CRITERION: "Overall quality criteria", GOAL: "Quality goals", ACTIVITY: "Activities",
-        START: "Planned start", END: "Planned end", OWNERS: "Owners",
-        STATUS: "Status {year}", STATE: "State",
-        PREVIOUS: "Status {year} (previous year, read only)",
-        CRITERION_ID: "Criterion ID", GOAL_ID: "Goal ID", ACTIVITY_ID: "ID",
-        "read_only": "This column shows last year's follow-up and is not edited here; write "
-                     "this year's in {status}.",
-        "info": "Follow-up {year} · as of {as_of} · plan id {plan_id} · overdue activities "
-                "highlighted",
-    },
-}
-HEADING_FALLBACK = {"nn": "nb", "da": "nb", "fi": "en"}
-
-# State labels in the State column's drop-down; the importer reads any of them, and
-# the English state words, in any language.
-STATE_LABELS: dict[str, dict[str, str]] = {
-    "sv": {"planned": "planerad", "ongoing": "pågår", "done": "klar", "delayed": "försenad",
-           "cancelled": "inställd"},
-    "nb": {"planned": "planlagt", "ongoing": "pågår", "done": "ferdig", "delayed": "forsinket",
-           "cancelled": "avlyst"},
-    "en": {"planned": "planned", "ongoing": "ongoing", "done": "done", "delayed": "delayed",
-           "cancelled": "cancelled"},
 }
 
 # --guess-state: words in a follow-up note that suggest a state, one table per language.

@@ -13,7 +13,7 @@ import csv
 import io
 
 from qaplan.render.text import printable
-from qaplan.render.view import Cell, Section, View
+from qaplan.render.view import Cell, Section, View, walk
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,23 +27,24 @@ def escape(value: Cell) -> Cell:
 
 
 def render(view: View, color: bool) -> str:
+    """One flat table: a column per level of headings, then each section's columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     current: list[str] | None = None
-    for section in view.sections or [Section(None, [], [])]:
+    levels = len(view.csv_headings)
+    for _depth, path, section in walk(view.sections or [Section(None, [], [])]):
+        if section.sections and not section.rows:
+            continue  # a level of grouping only: its heading is a column of the rows below
         columns = section.columns_for("csv")
-        header = [c.header for c in columns]
-        if view.csv_heading is not None:
-            header = [view.csv_heading, *header]
+        header = [*view.csv_headings, *(c.header for c in columns)]
         if header != current:
             # Sections with other columns (a second table in one report) follow after a blank row.
             if current is not None:
                 writer.writerow([])
             writer.writerow(header)
             current = header
+        parents = [escape(heading) for heading in (*path, *([None] * levels))[:levels]]
         for row in section.rows:
-            cells = [escape(row.get(c.key)) for c in columns]
-            if view.csv_heading is not None:
-                cells = [escape(section.heading), *cells]
+            cells = [*parents, *(escape(row.get(c.key)) for c in columns)]
             writer.writerow(["" if cell is None else cell for cell in cells])
     return "\ufeff" + buffer.getvalue()

@@ -73,7 +73,8 @@ def as_sarif(findings: list[Finding], files: int) -> str:
     return sarif.as_sarif(findings, files)
 
 
-FORMATS: dict[str, Callable[[list[Finding], int], str]] = {
+# format -> renderer of `validate`'s findings (gitlab and sarif import their modules when used).
+FINDING_RENDERERS: dict[str, Callable[[list[Finding], int], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tabulate import tabulate  # type: ignore[import-untyped]
 
 from qaplan.render.text import markdown_text
-from qaplan.render.view import Cell, View
+from qaplan.render.view import Cell, View, walk
 
 
 def _cell(value: Cell) -> Cell:
@@ -23,12 +23,17 @@ def _bold(value: Cell) -> Cell:
 
 
 def render(view: View, color: bool) -> str:
+    """A heading, a table per section (nested sections under deeper headings), the summary."""
     parts = [f"## {markdown_text(view.title)}", ""]
     if not view.shown:
         parts += [markdown_text(view.empty), ""]
-    for section in view.shown:
+    for depth, _path, section in walk(view.shown):
+        if not section.has_rows:
+            continue
         if section.heading:
-            parts += [f"### {markdown_text(section.heading)}", ""]
+            parts += [f"{'#' * min(3 + depth, 6)} {markdown_text(section.heading)}", ""]
+        if not section.rows:
+            continue
         columns = section.columns_for("markdown")
         rows = [
             [_bold(_cell(row.get(c.key))) if section.style(index) == "total" else _cell(row.get(c.key))

@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Sequence
 
 from qaplan.render.text import printable
-from qaplan.render.view import Cell, Column, Section, View
+from qaplan.render.view import Cell, Column, Section, View, walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,9 +22,13 @@ def _text(value: Cell) -> str:
 
 
 def render(view: View, color: bool) -> str:
+    """rich on a terminal (colour), else plain text."""
     if color:
         return _rich(view)
     return _plain(view)
+
+
+INDENT = 2  # columns per level of nested sections
 
 
 def _plain(view: View) -> str:
@@ -32,13 +36,19 @@ def _plain(view: View) -> str:
     parts = [title, "=" * len(title), ""]
     if not view.shown:
         parts += [printable(view.empty), ""]
-    for section in view.shown:
+    for depth, _path, section in walk(view.shown):
+        if not section.has_rows:
+            continue
+        indent = " " * (INDENT * depth)
         if section.heading:
             heading = printable(section.heading)
-            parts += [heading, "-" * len(heading)]
+            parts += [indent + heading, indent + "-" * len(heading)]
+        if not section.rows:
+            continue
         columns = section.columns_for("plain")
         rows = [[printable(_text(row.get(c.key))) for c in columns] for row in section.rows]
-        parts.append(_simple([c.header for c in columns], rows, [c.align for c in columns]))
+        table = _simple([c.header for c in columns], rows, [c.align for c in columns])
+        parts.append("\n".join(indent + line if line else line for line in table.split("\n")))
         parts.append("")
     parts.append(printable(view.summary))
     return "\n".join(parts) + "\n"
@@ -68,6 +78,7 @@ _LAYOUTS = ((2, False), (2, True), (1, True))
 
 def _rich(view: View) -> str:
     from rich.console import Console
+    from rich.padding import Padding
     from rich.text import Text
 
     buffer = io.StringIO()
@@ -77,12 +88,17 @@ def _rich(view: View) -> str:
     console.print(Text(printable(view.title), style="bold"))
     if not view.shown:
         console.print(Text(printable(view.empty)))
-    for section in view.shown:
+    for depth, _path, section in walk(view.shown):
+        if not section.has_rows:
+            continue
+        indent = INDENT * depth
         if section.heading:
             console.print()
-            console.print(Text(printable(section.heading), style="bold"))
-        table, hidden = _rich_table(section, width)
-        console.print(table)
+            console.print(Text(" " * indent + printable(section.heading), style="bold"))
+        if not section.rows:
+            continue
+        table, hidden = _rich_table(section, width - indent)
+        console.print(Padding(table, (0, 0, 0, indent)) if indent else table)
         if hidden:
             console.print(Text(
                 f"({', '.join(hidden)}: hidden at {width} columns; a wider terminal or "

@@ -1,7 +1,14 @@
-"""What a report hands to a renderer: titled sections of rows, a summary line, and its JSON."""
+"""What a report hands to a renderer: titled sections of rows that may nest, a summary line,
+and its JSON.
+
+A section holds rows and, below them, sections of its own (unit -> plan -> activities): the
+table renderers indent each level, Markdown gives it a deeper heading, CSV writes one flat
+table with a column per level of headings.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,12 +37,19 @@ class Column:
 
 @dataclass(slots=True)
 class Section:
-    """A block of rows under an optional heading (one owner, one plan, ...)."""
+    """A block of rows under an optional heading (one owner, one plan, ...), and the sections
+    nested below it."""
 
     heading: str | None
     columns: list[Column]
     rows: list[dict[str, Cell]]
     styles: list[Style] = field(default_factory=list)  # one per row, or empty
+    sections: list[Section] = field(default_factory=list)  # one level deeper
+
+    @property
+    def has_rows(self) -> bool:
+        """Rows here or anywhere below: whether a table or Markdown renderer draws it."""
+        return bool(self.rows) or any(child.has_rows for child in self.sections)
 
     def style(self, index: int) -> Style:
         return self.styles[index] if index < len(self.styles) else None
@@ -55,12 +69,24 @@ class View:
     sections: list[Section]
     summary: str
     data: dict[str, Any]  # the contract's JSON payload, printed as is by --format json
-    # CSV is one flat table: a section heading becomes this column (None: no such column).
-    csv_heading: str | None = None
+    # CSV is one flat table: the heading of each level of sections becomes a column with
+    # these headers, the outermost first (empty: no such columns).
+    csv_headings: tuple[str, ...] = ()
     empty: str = "Nothing to report."
     summary_style: Style = None  # how the summary line stands out on a terminal
 
     @property
     def shown(self) -> list[Section]:
-        """The sections that have rows: what a table or Markdown renderer draws."""
-        return [section for section in self.sections if section.rows]
+        """The top-level sections that have rows (here or below): what a table or Markdown
+        renderer draws."""
+        return [section for section in self.sections if section.has_rows]
+
+
+def walk(
+    sections: list[Section], depth: int = 0, parents: tuple[str | None, ...] = ()
+) -> Iterator[tuple[int, tuple[str | None, ...], Section]]:
+    """Every section in reading order: (depth, the headings above it and its own, section)."""
+    for section in sections:
+        path = (*parents, section.heading)
+        yield depth, path, section
+        yield from walk(section.sections, depth + 1, path)

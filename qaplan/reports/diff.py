@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qaplan.errors import QaplanError
-from qaplan.model import Activity, FollowUp, PlanFile
+from qaplan import i18n
+from qaplan.formats.plan import Activity, FollowUp, Plan
 from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.values import Due, State
@@ -72,6 +72,10 @@ class DiffReport:
         """Changes of state to done."""
         return sum(1 for c in self.changes if c.kind == "state_changed" and c.new == State.DONE.value)
 
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON payload of `qaplan diff`."""
+        return {"changes": [change.as_dict() for change in self.changes]}
+
 
 def _natural(text: str | None) -> tuple[tuple[int, int, str], ...]:
     """Sort key that puts C1.G2.A10 after C1.G2.A9; None (a whole plan) first."""
@@ -120,33 +124,26 @@ def activity_year_changes(plan: str, activity: Activity, from_year: int, to_year
     return changes
 
 
-def year_diff(
-    plans: Sequence[PlanFile], from_year: int | None, to_year: int | None, as_of: date
-) -> DiffReport:
-    """What changed in the yearly follow-up from `from_year` to `to_year`.
+def follow_up_years(from_year: int | None, to_year: int | None, as_of: date) -> tuple[int, int]:
+    """The two years a year diff compares, defaults filled in.
 
-    Defaults: `to_year` is the year after `from_year`, else the as-of year minus one (the last
-    year whose follow-up should be written); `from_year` is the year before `to_year`.
+    `to_year` defaults to the year after `from_year`, else the as-of year minus one (the last
+    year whose follow-up should be written); `from_year` to the year before `to_year`.
     """
     if to_year is None:
         to_year = from_year + 1 if from_year is not None else as_of.year - 1
     if from_year is None:
         from_year = to_year - 1
-    if from_year >= to_year:
-        raise QaplanError(
-            f"--from-year {from_year} is not before --to-year {to_year}; e.g. "
-            f"--from-year {to_year - 1} --to-year {to_year}"
-        )
-    if to_year > as_of.year:
-        raise QaplanError(
-            f"--to-year {to_year} is after the as-of year {as_of.year}; a follow-up is written "
-            "for a year that has begun"
-        )
+    return from_year, to_year
+
+
+def year_diff(plans: Iterable[Plan], from_year: int, to_year: int) -> DiffReport:
+    """What changed in the yearly follow-up from `from_year` to `to_year`, one plan at a time."""
     changes = [
         change
         for plan in plans
         for _criterion, _goal, activity in plan.activities()
-        for change in activity_year_changes(plan.plan.id, activity, from_year, to_year)
+        for change in activity_year_changes(plan.id, activity, from_year, to_year)
     ]
     return DiffReport("year", str(from_year), str(to_year), _sorted(changes))
 
@@ -193,7 +190,7 @@ def activity_changes(plan: str, old: Activity, new: Activity, as_of: date) -> li
     return changes
 
 
-def plan_changes(old: PlanFile, new: PlanFile, as_of: date) -> tuple[list[Change], list[str]]:
+def plan_changes(old: Plan, new: Plan, as_of: date) -> tuple[list[Change], list[str]]:
     """The changes between two versions of one plan, and the ids it matched by position."""
     plan = new.plan.id
     changes = []
@@ -217,7 +214,7 @@ def plan_changes(old: PlanFile, new: PlanFile, as_of: date) -> tuple[list[Change
 
 
 def revision_diff(
-    old: Sequence[PlanFile], new: Sequence[PlanFile], as_of: date, old_label: str, new_label: str
+    old: Iterable[Plan], new: Iterable[Plan], as_of: date, old_label: str, new_label: str
 ) -> DiffReport:
     """What changed between two sets of plans, matched by plan id (files may be renamed)."""
     before = {plan.plan.id: plan for plan in old}
@@ -256,26 +253,7 @@ def failing(report: DiffReport, kinds: Sequence[str]) -> list[str]:
     return [kind for kind in dict.fromkeys(kinds) if report.count(kind)]
 
 
-def check_fail_on(kinds: Sequence[str], mode: str) -> None:
-    """Refuse a --fail-on kind that this kind of diff never reports."""
-    allowed = YEAR_KINDS if mode == "year" else REVISION_KINDS
-    for kind in kinds:
-        if kind not in allowed:
-            other = "a revision diff (--rev)" if kind in REVISION_KINDS else (
-                "a year diff (--from-year/--to-year)" if kind in YEAR_KINDS else None)
-            where = f"; it belongs to {other}" if other else ""
-            raise QaplanError(
-                f"--fail-on: '{kind}' is not a kind of this diff{where}. "
-                f"Kinds: {', '.join(allowed)}"
-            )
-
-
 # --- drawing ---------------------------------------------------------------------------------------
-
-
-def diff_json(report: DiffReport) -> dict[str, Any]:
-    """The contract's JSON payload of `qaplan diff`."""
-    return {"changes": [change.as_dict() for change in report.changes]}
 
 
 def _text(value: Value) -> str:
@@ -304,16 +282,17 @@ def summary(report: DiffReport) -> str:
     return f"{head}: {', '.join([f'{report.done} done', *counts])}."
 
 
-def diff_view(report: DiffReport) -> View:
-    """The changes as one table per plan."""
+def diff_view(report: DiffReport, language: str | None = None) -> View:
+    """The changes as one table per plan (headings in `language`)."""
+    w = i18n.words(language)
     columns = [
-        Column("id", "ID"),
-        Column("title", "Title", wrap=True),
-        Column("kind", "Change"),
-        Column("from_text", "From", only=("table", "markdown"), wrap=True),
-        Column("to_text", "To", only=("table", "markdown"), wrap=True),
-        Column("from", "From", only=("csv",)),
-        Column("to", "To", only=("csv",)),
+        Column("id", w["id"]),
+        Column("title", w["title"], wrap=True),
+        Column("kind", w["change"]),
+        Column("from_text", w["from"], only=("table", "markdown"), wrap=True),
+        Column("to_text", w["to"], only=("table", "markdown"), wrap=True),
+        Column("from", w["from"], only=("csv",)),
+        Column("to", w["to"], only=("csv",)),
     ]
     sections: list[Section] = []
     for change in report.changes:
@@ -332,20 +311,21 @@ def diff_view(report: DiffReport) -> View:
         section.styles.append(_style(change))
     if not sections:  # CSV still writes its header row
         sections.append(Section(None, columns, []))
+    labels = {"old": report.old_label, "new": report.new_label}
     if report.mode == "year":
-        title = f"Follow-up changes from {report.old_label} to {report.new_label}"
+        title = w["year_diff_title"].format(**labels)
         alarming = report.count("follow_up_missing")
         stalled = report.count("note_unchanged")
     else:
-        title = f"Plan changes from {report.old_label} to {report.new_label}"
+        title = w["revision_diff_title"].format(**labels)
         alarming = report.count("due_postponed") + report.count("activity_removed")
         stalled = 0
     return View(
         title=title,
         sections=sections,
         summary=summary(report),
-        data=diff_json(report),
-        csv_heading="Plan",
-        empty="No changes.",
+        data=report.as_json(),
+        csv_headings=(w["plan"],),
+        empty=w["no_changes"],
         summary_style="overdue" if alarming else ("soon" if stalled else None),
     )

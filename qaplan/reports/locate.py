@@ -6,13 +6,13 @@ the new side's files (on disk, or at a revision through git), with the loader's 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qaplan.formats.plan import Plan
 from qaplan.loader import Document, Path_, compose
-from qaplan.model import PlanFile
-from qaplan.engine.results import FileResult
+from qaplan.reports import PlanEntry
 from qaplan.reports.diff import Change, DiffReport
 
 # The field of an activity that a change of each kind is about (None: the activity itself).
@@ -28,20 +28,15 @@ class Location:
     line: int
 
 
-def _activity_paths(plan: PlanFile) -> dict[str, Path_]:
-    """Activity id -> its path in the file's data, in the order the model read them."""
-    return {
-        activity.key: ("criteria", ci, "goals", gi, "activities", ai)
-        for ci, criterion in enumerate(plan.criteria)
-        for gi, goal in enumerate(criterion.goals)
-        for ai, activity in enumerate(goal.activities)
-    }
+def _activity_paths(plan: Plan) -> dict[str, Path_]:
+    """Activity id -> its path in the file's data (each row of the typed plan carries it)."""
+    return {activity.key: activity.path for _c, _g, activity in plan.activities()}
 
 
 def locate(
     report: DiffReport,
-    results: Sequence[FileResult],
-    read: Callable[[FileResult], str | None],
+    results: Iterable[PlanEntry],
+    read: Callable[[PlanEntry], str | None],
 ) -> list[Location]:
     """The location of each change of `report`, given the new side's plans and their text."""
     files: dict[str, str] = {}
@@ -50,7 +45,7 @@ def locate(
     for result in results:
         if result.plan is None:
             continue
-        plan_id = result.plan.plan.id
+        plan_id = result.plan.id
         text = read(result)
         files[plan_id] = result.file
         docs[plan_id] = compose(text, result.file) if text is not None else None
@@ -78,7 +73,7 @@ def _path(change: Change, report: DiffReport, paths: dict[str, Path_]) -> Path_:
     return (*activity, field) if field else (*activity, "id")
 
 
-def read_working_tree(result: FileResult) -> str | None:
+def read_working_tree(result: PlanEntry) -> str | None:
     """A plan file's text from disk (None when it cannot be read any more)."""
     try:
         return Path(result.file).read_text(encoding="utf-8-sig")
@@ -86,7 +81,7 @@ def read_working_tree(result: FileResult) -> str | None:
         return None
 
 
-def read_revision(commit: str) -> Callable[[FileResult], str | None]:
+def read_revision(commit: str) -> Callable[[PlanEntry], str | None]:
     """A reader of plan files at a git revision (the new side of `--rev A..B`)."""
     import os
 
@@ -95,7 +90,7 @@ def read_revision(commit: str) -> Callable[[FileResult], str | None]:
 
     root = git_root()
 
-    def read(result: FileResult) -> str | None:
+    def read(result: PlanEntry) -> str | None:
         absolute = Path(os.path.normpath(Path.cwd() / result.file))
         try:
             rel = absolute.relative_to(root.resolve()).as_posix()

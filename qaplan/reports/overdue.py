@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qaplan.errors import QaplanError
-from qaplan.model import Activity
-from qaplan.engine.results import FileResult
-from qaplan.render.text import plural, printable
+from qaplan import i18n
+from qaplan.formats.plan import Activity, Plan
+from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.reports import PlanEntry
 from qaplan.reports.owners import owner_names
 from qaplan.values import State
-
-NO_OWNER = "(no owner)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +80,20 @@ class OverdueReport:
     def soon_count(self) -> int:
         return sum(1 for item in self.activities() if not item.overdue)
 
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON payload of `qaplan overdue`."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "owners": [
+                {
+                    "owner": group.owner,
+                    "name": group.name,
+                    "activities": [item.as_dict() for item in group.items],
+                }
+                for group in self.groups
+            ],
+        }
+
 
 def days_overdue(activity: Activity, as_of: date) -> int | None:
     """as-of minus the due date, for an unfinished activity with a due date; else None."""
@@ -90,116 +102,73 @@ def days_overdue(activity: Activity, as_of: date) -> int | None:
     return (as_of - activity.end.due_date).days
 
 
-def _sort_key(item: OverdueItem) -> tuple[int, str, str]:
+def sort_key(item: OverdueItem) -> tuple[int, str, str]:
+    """Most overdue first, then by plan and id."""
     return (-item.days_overdue, item.plan, item.id)
 
 
-def activity_items(plans: Iterable[FileResult], as_of: date, within: int | None = None) -> list[OverdueItem]:
-    """Every unfinished activity past due as of `as_of`, or due within `within` days, once each."""
+def plan_items(file: str, plan: Plan, as_of: date, within: int | None = None) -> list[OverdueItem]:
+    """The activities of one plan past due as of `as_of`, or due within `within` days."""
     items: list[OverdueItem] = []
-    for result in plans:
-        if result.plan is None:
+    for _criterion, _goal, activity in plan.activities():
+        days = days_overdue(activity, as_of)
+        if days is None or not (days > 0 or (within is not None and -within <= days)):
             continue
-        for _criterion, _goal, activity in result.plan.activities():
-            days = days_overdue(activity, as_of)
-            if days is None or not (days > 0 or (within is not None and -within <= days)):
-                continue
-            assert activity.end is not None
-            items.append(OverdueItem(
-                plan=result.plan.plan.id,
-                file=result.file,
-                id=activity.key,
-                title=activity.title,
-                end=str(activity.end),
-                due=activity.end.due_date,
-                days_overdue=days,
-                state=activity.latest_state(as_of.year),
-                owners=tuple(activity.owners),
-            ))
-    return sorted(items, key=_sort_key)
+        assert activity.end is not None
+        items.append(OverdueItem(
+            plan=plan.id,
+            file=file,
+            id=activity.key,
+            title=activity.title,
+            end=str(activity.end),
+            due=activity.end.due_date,
+            days_overdue=days,
+            state=activity.latest_state(as_of.year),
+            owners=tuple(activity.owners),
+        ))
+    return items
 
 
-def known_owners(plans: Sequence[FileResult]) -> set[str]:
-    """Every owner key declared or used in the plans and their qaplan.yaml."""
-    keys = set(owner_names(plans))
-    for result in plans:
-        if result.plan is not None:
-            keys.update(key for _c, _g, activity in result.plan.activities() for key in activity.owners)
-    return keys
-
-
-def resolve_owners(wanted: Sequence[str], known: set[str]) -> list[str]:
-    """The owner keys that `--owner` values name: exact, else the one key that differs in case.
-
-    An unknown key, or one that matches several keys by case only, is a usage error (exit 2)
-    that says which keys there are.
-    """
-    from difflib import get_close_matches
-
-    def shown(keys: Sequence[str]) -> list[str]:  # owner keys are plan text: never raw on stderr
-        return [f"'{printable(k)}'" for k in keys]
-
-    resolved = []
-    for key in wanted:
-        if key in known:
-            resolved.append(key)
-            continue
-        same = sorted(k for k in known if k.casefold() == key.casefold())
-        if len(same) == 1:
-            resolved.append(same[0])
-            continue
-        if same:
-            raise QaplanError(
-                f"--owner: {shown([key])[0]} matches {' and '.join(shown(same))}, which differ "
-                f"only in case; give the key exactly, e.g. --owner {printable(same[0])}"
-            )
-        folded = {k.casefold(): k for k in sorted(known)}
-        close = [folded[k] for k in get_close_matches(key.casefold(), list(folded), n=3, cutoff=0.6)]
-        hint = f" (did you mean {' or '.join(shown(close))}?)" if close else ""
-        raise QaplanError(
-            f"--owner: no owner {shown([key])[0]} in the plans or qaplan.yaml{hint}; "
-            f"known owners: {', '.join(printable(k) for k in sorted(known)) or 'none'}"
-        )
-    return resolved
+def activity_items(
+    plans: Iterable[PlanEntry], as_of: date, within: int | None = None
+) -> list[OverdueItem]:
+    """Every unfinished activity past due as of `as_of`, or due within `within` days, once each."""
+    items = [item for entry in plans for item in plan_items(entry.file, entry.plan, as_of, within)]
+    return sorted(items, key=sort_key)
 
 
 def overdue_report(
-    plans: Sequence[FileResult],
+    plans: Iterable[PlanEntry],
     as_of: date,
     *,
     within: int | None = None,
     owners: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> OverdueReport:
-    """Overdue activities grouped per owner (an activity with several owners under each)."""
-    if within is not None and within < 0:
-        raise QaplanError(f"--within: {within} is negative; give a number of days, e.g. --within 30")
-    wanted = set(resolve_owners(owners, known_owners(plans))) if owners else set()
-    names = owner_names(plans)
+    """Overdue activities grouped per owner (an activity with several owners under each).
+
+    `owners` are owner keys as resolved by the caller (only these are listed; empty: all);
+    `names` maps owner keys to names (None: read from the plans, which then are kept in memory).
+    """
+    if names is None:
+        plans = list(plans)
+        names = owner_names(plans)
+    wanted = set(owners)
     by_owner: dict[str | None, list[OverdueItem]] = {}
-    for item in activity_items(plans, as_of, within):
+    items: list[OverdueItem] = []
+    count = 0
+    for entry in plans:  # one plan at a time: only the listed activities are kept
+        count += 1
+        items.extend(plan_items(entry.file, entry.plan, as_of, within))
+    for item in sorted(items, key=sort_key):
         for key in item.owners or (None,):
             by_owner.setdefault(key, []).append(item)
     groups = tuple(
-        OwnerGroup(key, names.get(key, key) if key is not None else None, tuple(items))
-        for key, items in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
+        OwnerGroup(key, names.get(key, key) if key is not None else None, tuple(listed))
+        for key, listed in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
         if not wanted or key in wanted
     )
-    return OverdueReport(as_of, within, len(plans), groups)
-
-
-def overdue_json(report: OverdueReport) -> dict[str, Any]:
-    """The contract's JSON payload of `qaplan overdue`."""
-    return {
-        "as_of": report.as_of.isoformat(),
-        "owners": [
-            {
-                "owner": group.owner,
-                "name": group.name,
-                "activities": [item.as_dict() for item in group.items],
-            }
-            for group in report.groups
-        ],
-    }
+    return OverdueReport(as_of, within, count, groups)
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -259,26 +228,32 @@ def _owners_text(report: OverdueReport) -> str:
     return f", {unowned} without an owner" if unowned else ""
 
 
-def overdue_view(report: OverdueReport) -> View:
-    """The report as sections per owner, ready to draw in any format."""
-    columns = [
-        Column("owner", "Owner", only=("csv",)),
-        Column("name", "Owner name", only=("csv",)),
-        Column("plan", "Plan"),
-        Column("file", "File", only=("csv",)),
-        Column("id", "ID"),
-        Column("title", "Activity", wrap=True),
-        Column("end", "End", only=("csv",)),
-        Column("due", "Due", only=("table", "markdown"), wrap=True),
-        Column("due_date", "Due", only=("csv",)),
-        Column("days_overdue", "Days overdue", "right", only=("csv",)),
-        Column("overdue", "Overdue", "right", only=("table", "markdown")),
-        Column("state", "State", wrap=True),
+def report_columns(w: Mapping[str, str], *, owners: bool = False) -> list[Column]:
+    """The columns of a list of overdue or due-soon activities (headers in the words `w`)."""
+    return [
+        Column("plan", w["plan"]),
+        Column("file", w["file"], only=("csv",)),
+        Column("id", w["id"]),
+        Column("title", w["activity"], wrap=True),
+        *([Column("owners", w["owners"], wrap=True)] if owners else []),
+        Column("end", w["end"], only=("csv",)),
+        Column("due", w["due"], only=("table", "markdown"), wrap=True),
+        Column("due_date", w["due"], only=("csv",)),
+        Column("days_overdue", w["days_overdue"], "right", only=("csv",)),
+        Column("overdue", w["overdue"], "right", only=("table", "markdown")),
+        Column("state", w["state"], wrap=True),
     ]
+
+
+def overdue_view(report: OverdueReport, language: str | None = None) -> View:
+    """The report as sections per owner, ready to draw in any format (headings in `language`)."""
+    w = i18n.words(language)
+    columns = [Column("owner", w["owner"], only=("csv",)),
+               Column("name", w["owner_name"], only=("csv",)), *report_columns(w)]
     sections = []
     for group in report.groups:
         if group.owner is None:
-            heading = NO_OWNER
+            heading = w["no_owner"]
         elif group.name and group.name != group.owner:
             heading = f"{group.owner} – {group.name}"
         else:
@@ -290,10 +265,11 @@ def overdue_view(report: OverdueReport) -> View:
     if not sections:
         sections.append(Section(None, columns, []))
     overdue, soon = report.overdue_count, report.soon_count
-    title = f"Overdue activities as of {report.as_of.isoformat()}"
+    as_of = report.as_of.isoformat()
+    title = w["overdue_title"].format(as_of=as_of)
     summary = plural(overdue, "activity", "activities") + " overdue"
     if report.within is not None:
-        title += f" (and due within {plural(report.within, 'day')})"
+        title += w["overdue_within"].format(days=i18n.days(language, report.within))
         summary += f" and {soon} due within {plural(report.within, 'day')}"
     summary += f"{_owners_text(report)} ({plural(report.plans, 'plan')} checked)."
     style: Style = "overdue" if overdue else ("soon" if soon else "done")
@@ -301,7 +277,7 @@ def overdue_view(report: OverdueReport) -> View:
         title=title,
         sections=sections,
         summary=summary,
-        data=overdue_json(report),
-        empty=f"Nothing overdue as of {report.as_of.isoformat()}.",
+        data=report.as_json(),
+        empty=w["overdue_empty"].format(as_of=as_of),
         summary_style=style,
     )

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from qaplan.errors import QaplanError
-from qaplan.model import Activity, PlanFile
-from qaplan.engine.results import FileResult
+from qaplan import i18n
+from qaplan.formats.plan import Activity, Plan
 from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.reports import PlanEntry
 from qaplan.reports.overdue import (
     OverdueItem,
-    activity_items,
     days_overdue,
     item_cells,
     item_style,
+    plan_items,
+    report_columns,
+    sort_key,
 )
 from qaplan.values import State
 
 NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
-TOTAL = "Total"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,23 @@ class StatusReport:
     # Listed only with `within`: the activities overdue or due within that many days.
     activities: tuple[OverdueItem, ...] = ()
 
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON payload of `qaplan status` (plus `activities` with --within)."""
+        data: dict[str, Any] = {
+            "as_of": self.as_of.isoformat(),
+            "year": self.year,
+            "plans": [
+                {"plan": row.plan, "file": row.file, "title": row.title, **row.counts.as_dict()}
+                for row in self.plans
+            ],
+            "totals": self.totals.as_dict(),
+        }
+        if self.within is not None:
+            data["activities"] = [
+                {**item.as_dict(), "owners": list(item.owners)} for item in self.activities
+            ]
+        return data
+
 
 def missing_follow_up(activity: Activity, year: int) -> bool:
     """Unfinished as of `year`, started by its end, and no entry for it (no start: started)."""
@@ -96,7 +114,7 @@ def missing_follow_up(activity: Activity, year: int) -> bool:
     return activity.start is None or activity.start.start_date <= date(year, 12, 31)
 
 
-def plan_counts(plan: PlanFile, as_of: date, year: int) -> Counts:
+def plan_counts(plan: Plan, as_of: date, year: int) -> Counts:
     """The counts of one plan: states as of `as_of`, follow-up checked for `year`."""
     by_state = {key: 0 for key in STATE_KEYS}
     overdue = missing = 0
@@ -111,49 +129,28 @@ def plan_counts(plan: PlanFile, as_of: date, year: int) -> Counts:
 
 
 def status_report(
-    plans: Sequence[FileResult],
+    plans: Iterable[PlanEntry],
     as_of: date,
     *,
     year: int | None = None,
     within: int | None = None,
 ) -> StatusReport:
-    """One row per plan (in path order) and the totals."""
+    """One row per plan (in path order) and the totals; `year` defaults to the as-of year
+    minus one (the last year whose follow-up should be written)."""
     if year is None:
         year = as_of.year - 1
-    if year > as_of.year:
-        raise QaplanError(
-            f"--year: {year} is after the as-of year {as_of.year}; a follow-up is written for a "
-            "year that has begun"
-        )
-    if within is not None and within < 0:
-        raise QaplanError(f"--within: {within} is negative; give a number of days, e.g. --within 30")
-    rows = tuple(
-        PlanStatus(result.plan.plan.id, result.file, result.plan.plan.title,
-                   plan_counts(result.plan, as_of, year))
-        for result in sorted(plans, key=lambda r: r.file)
-        if result.plan is not None
-    )
+    rows: list[PlanStatus] = []
+    listed: list[OverdueItem] = []
+    for entry in plans:  # one plan at a time: only its counts and listed activities are kept
+        plan = entry.plan
+        rows.append(PlanStatus(plan.id, entry.file, plan.plan.title,
+                               plan_counts(plan, as_of, year)))
+        if within is not None:
+            listed.extend(plan_items(entry.file, plan, as_of, within))
+    rows.sort(key=lambda row: row.file)
     totals = sum((row.counts for row in rows), EMPTY)
-    listed = tuple(activity_items(plans, as_of, within)) if within is not None else ()
-    return StatusReport(as_of, year, rows, totals, within, listed)
-
-
-def status_json(report: StatusReport) -> dict[str, Any]:
-    """The contract's JSON payload of `qaplan status` (plus `activities` with --within)."""
-    data: dict[str, Any] = {
-        "as_of": report.as_of.isoformat(),
-        "year": report.year,
-        "plans": [
-            {"plan": row.plan, "file": row.file, "title": row.title, **row.counts.as_dict()}
-            for row in report.plans
-        ],
-        "totals": report.totals.as_dict(),
-    }
-    if report.within is not None:
-        data["activities"] = [
-            {**item.as_dict(), "owners": list(item.owners)} for item in report.activities
-        ]
-    return data
+    return StatusReport(as_of, year, tuple(rows), totals, within,
+                        tuple(sorted(listed, key=sort_key)))
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -187,30 +184,32 @@ def _count_row(plan: str, file: str | None, title: str | None, counts: Counts) -
     return row
 
 
-def status_view(report: StatusReport) -> View:
+def status_view(report: StatusReport, language: str | None = None) -> View:
     """The report as a table of plans with a totals row (and the listed activities)."""
+    w = i18n.words(language)
     right: Literal["right"] = "right"
+    missing = w["no_follow_up"].format(year=report.year)
     # On a narrow terminal: headers on two short lines, then the states people read least
     # are hidden (the highest `optional` first); the plan id never wraps.
     columns = [
-        Column("plan", "Plan"),
-        Column("file", "File", only=("csv",)),
-        Column("title", "Title", only=("csv", "markdown")),
-        Column("activities", "Activities", right, short="Total"),
-        Column("planned", "Planned", right, optional=3),
-        Column("ongoing", "Ongoing", right, optional=2),
-        Column("done", "Done", right),
-        Column("delayed", "Delayed", right, optional=1),
-        Column("cancelled", "Cancelled", right, short="Can-\ncelled", optional=5),
-        Column(NOT_STARTED, "Not started", right, short="Not\nstarted", optional=4),
-        Column("overdue", "Overdue", right),
-        Column("missing", f"No follow-up {report.year}", right, short=f"Missing\n{report.year}"),
-        Column("done_pct_text", "% done", right, only=("plain", "markdown")),
-        Column("done_bar", "% done", only=("rich",)),
-        Column("done_pct", "% done", right, only=("csv",)),
+        Column("plan", w["plan"]),
+        Column("file", w["file"], only=("csv",)),
+        Column("title", w["title"], only=("csv", "markdown")),
+        Column("activities", w["activities"], right, short=w["activities_short"]),
+        Column("planned", w["planned"], right, optional=3),
+        Column("ongoing", w["ongoing"], right, optional=2),
+        Column("done", w["done"], right),
+        Column("delayed", w["delayed"], right, optional=1),
+        Column("cancelled", w["cancelled"], right, short=w["cancelled_short"], optional=5),
+        Column(NOT_STARTED, w["not_started"], right, short=w["not_started_short"], optional=4),
+        Column("overdue", w["overdue"], right),
+        Column("missing", missing, right, short=w["missing_short"].format(year=report.year)),
+        Column("done_pct_text", w["done_pct"], right, only=("plain", "markdown")),
+        Column("done_bar", w["done_pct"], only=("rich",)),
+        Column("done_pct", w["done_pct"], right, only=("csv",)),
     ]
     rows = [_count_row(row.plan, row.file, row.title, row.counts) for row in report.plans]
-    rows.append(_count_row(TOTAL, None, None, report.totals))
+    rows.append(_count_row(w["total"], None, None, report.totals))
     styles: list[Style] = [None] * len(report.plans)
     sections = [Section(None, columns, rows, [*styles, "total"])]
     if report.within is not None:
@@ -219,20 +218,8 @@ def status_view(report: StatusReport) -> View:
             for item in report.activities
         ]
         sections.append(Section(
-            f"Overdue or due within {plural(report.within, 'day')}",
-            [
-                Column("plan", "Plan"),
-                Column("file", "File", only=("csv",)),
-                Column("id", "ID"),
-                Column("title", "Activity", wrap=True),
-                Column("owners", "Owners", wrap=True),
-                Column("end", "End", only=("csv",)),
-                Column("due", "Due", only=("table", "markdown"), wrap=True),
-                Column("due_date", "Due", only=("csv",)),
-                Column("days_overdue", "Days overdue", right, only=("csv",)),
-                Column("overdue", "Overdue", right, only=("table", "markdown")),
-                Column("state", "State", wrap=True),
-            ],
+            w["within_heading"].format(days=i18n.days(language, report.within)),
+            report_columns(w, owners=True),
             listed,
             [item_style(item) for item in report.activities],
         ))
@@ -244,9 +231,9 @@ def status_view(report: StatusReport) -> View:
         f"{totals.overdue} overdue, {totals.missing_follow_up} without follow-up for {report.year}."
     )
     return View(
-        title=f"Status as of {report.as_of.isoformat()} (follow-up year {report.year})",
+        title=w["status_title"].format(as_of=report.as_of.isoformat(), year=report.year),
         sections=sections,
         summary=summary,
-        data=status_json(report),
+        data=report.as_json(),
         summary_style="overdue" if totals.overdue else ("soon" if totals.missing_follow_up else "done"),
     )

@@ -1,0 +1,138 @@
+"""What every command shares: the options declared once, their checks (exit 2 before any work),
+the one place that loads a workspace for a report, and writing to stdout and stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, Self
+
+import typer
+
+from qaplan.errors import QaplanError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.workspace import Workspace
+
+PathsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Plan files or directories (searched recursively). Default: plans/ when it exists, "
+        "else the current directory.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report as of this date (default: today)."),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Do not read or write the cache in .qaplan_cache/."),
+]
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Skip plans with errors instead of stopping (says how many)."),
+]
+ReportFormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output: table (for people), markdown, csv or json."),
+]
+WithinOption = Annotated[
+    int | None,
+    typer.Option("--within", metavar="DAYS", min=0,
+                 help="Also list activities due within DAYS days (negative days_overdue)."),
+]
+ReportLangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Headings and column headers in this language: sv, nb, nn, en, "
+                 "da, fi (default: en)."),
+]
+
+
+def as_of_date(value: str | None) -> date:
+    """The as-of date: the option's, else today (resolved once, here)."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QaplanError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD, e.g. 2025-03-01")
+
+
+def check_format(value: str, allowed: Sequence[str]) -> str:
+    """The --format option, one of `allowed`."""
+    if value not in allowed:
+        raise QaplanError(f"--format: '{value}' is not one of {', '.join(allowed)}")
+    return value
+
+
+def check_language(language: str | None) -> str | None:
+    """The --lang option, checked against the languages plans may have."""
+    from qaplan.values import LANGUAGES
+
+    if language is not None and language not in LANGUAGES:
+        raise QaplanError(f"--lang: '{language}' is not one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def check_follow_up_year(option: str, year: int, as_of: date) -> None:
+    """A follow-up is written for a year that has begun: none after the as-of year."""
+    if year > as_of.year:
+        raise QaplanError(f"{option}: {year} is after the as-of year {as_of.year}; a follow-up is "
+                          "written for a year that has begun")
+
+
+def out(text: str) -> None:
+    """Write to stdout (what a command produced)."""
+    sys.stdout.write(text)
+
+
+def notes(lines: Sequence[str]) -> None:
+    """Write each line to stderr (what the user should know beside the output)."""
+    for line in lines:
+        sys.stderr.write(line + "\n")
+
+
+class ProgressBar:
+    """A progress bar on stderr for long runs, only when stderr is a terminal (never in CI logs)."""
+
+    MIN_FILES = 200
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.MIN_FILES or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking plans", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool) -> Workspace:
+    """The valid plans under PATHS for a report, with a progress bar on long runs.
+
+    The checks compare with today, not with the report's as-of, so that a report can look
+    back (its as-of only picks the follow-ups written by then).
+    """
+    from qaplan.workspace import load
+
+    with ProgressBar() as progress:
+        return load(paths, as_of=date.today(), skip_invalid=skip_invalid,
+                    use_cache=not no_cache, progress=progress, skip_option="--skip-invalid")

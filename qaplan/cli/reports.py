@@ -1,0 +1,255 @@
+"""`qaplan overdue`, `status` and `diff`: check the options, load the workspace, run the report,
+draw it with the chosen renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from qaplan.cli.options import (
+    AsOfOption,
+    NoCacheOption,
+    PathsArg,
+    ReportFormatOption,
+    ReportLangOption,
+    SkipInvalidOption,
+    WithinOption,
+    as_of_date,
+    check_follow_up_year,
+    check_format,
+    check_language,
+    load_workspace,
+    notes,
+    out,
+)
+from qaplan.errors import QaplanError
+
+
+def _printable_notes(lines: Sequence[str]) -> None:
+    from qaplan.render.text import printable
+
+    notes([printable(line) for line in lines])
+
+
+def resolve_owners(wanted: Sequence[str], known: set[str]) -> list[str]:
+    """The owner keys that `--owner` values name: exact, else the one key that differs in case.
+
+    An unknown key, or one that matches several keys by case only, is a usage error (exit 2)
+    that says which keys there are.
+    """
+    from difflib import get_close_matches
+
+    from qaplan.render.text import printable
+
+    def shown(keys: Sequence[str]) -> list[str]:  # owner keys are plan text: never raw on stderr
+        return [f"'{printable(k)}'" for k in keys]
+
+    resolved = []
+    for key in wanted:
+        if key in known:
+            resolved.append(key)
+            continue
+        same = sorted(k for k in known if k.casefold() == key.casefold())
+        if len(same) == 1:
+            resolved.append(same[0])
+            continue
+        if same:
+            raise QaplanError(
+                f"--owner: {shown([key])[0]} matches {' and '.join(shown(same))}, which differ "
+                f"only in case; give the key exactly, e.g. --owner {printable(same[0])}"
+            )
+        folded = {k.casefold(): k for k in sorted(known)}
+        close = [folded[k] for k in get_close_matches(key.casefold(), list(folded), n=3, cutoff=0.6)]
+        hint = f" (did you mean {' or '.join(shown(close))}?)" if close else ""
+        raise QaplanError(
+            f"--owner: no owner {shown([key])[0]} in the plans or qaplan.yaml{hint}; "
+            f"known owners: {', '.join(printable(k) for k in sorted(known)) or 'none'}"
+        )
+    return resolved
+
+
+def overdue(
+    paths: PathsArg = None,
+    fmt: ReportFormatOption = "table",
+    as_of: AsOfOption = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option("--owner", metavar="KEY", help="Only this owner (repeatable), e.g. --owner PD."),
+    ] = None,
+    within: WithinOption = None,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue.")
+    ] = False,
+    lang: ReportLangOption = None,
+    skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """List unfinished activities past their due date, grouped per owner.
+
+    Example: qaplan overdue --owner PD --within 30
+    """
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.overdue import overdue_report, overdue_view
+    from qaplan.reports.owners import known_owners
+
+    fmt = check_format(fmt, REPORT_FORMATS)
+    language = check_language(lang)
+    day = as_of_date(as_of)
+    workspace = load_workspace(paths, skip_invalid, no_cache)
+    _printable_notes(workspace.notes)
+    names = workspace.owner_names()
+    wanted = resolve_owners(owner, known_owners(workspace.plans(), names)) if owner else []
+    report = overdue_report(workspace.plans(), day, within=within, owners=wanted, names=names)
+    out(render(overdue_view(report, language), fmt))
+    if fail_on_overdue and report.overdue_count:
+        raise typer.Exit(1)
+
+
+def status(
+    paths: PathsArg = None,
+    fmt: ReportFormatOption = "table",
+    as_of: AsOfOption = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=1900, max=2200,
+                     help="The follow-up year to check (default: the as-of year minus one)."),
+    ] = None,
+    within: WithinOption = None,
+    lang: ReportLangOption = None,
+    skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Per plan: activities by state, overdue, missing follow-up for the year, % done.
+
+    Example: qaplan status --year 2025 --format markdown
+    """
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.status import status_report, status_view
+
+    fmt = check_format(fmt, REPORT_FORMATS)
+    language = check_language(lang)
+    day = as_of_date(as_of)
+    if year is not None:
+        check_follow_up_year("--year", year, day)
+    workspace = load_workspace(paths, skip_invalid, no_cache)
+    _printable_notes(workspace.notes)
+    report = status_report(workspace.plans(), day, year=year, within=within)
+    out(render(status_view(report, language), fmt))
+
+
+ANNOTATION_FORMATS = ("github", "sarif")  # diff only: each change at its line in the new side
+
+
+def check_fail_on(kinds: Sequence[str], mode: str) -> None:
+    """Refuse a --fail-on kind that this kind of diff never reports."""
+    from qaplan.reports.diff import REVISION_KINDS, YEAR_KINDS
+
+    allowed = YEAR_KINDS if mode == "year" else REVISION_KINDS
+    for kind in kinds:
+        if kind not in allowed:
+            other = "a revision diff (--rev)" if kind in REVISION_KINDS else (
+                "a year diff (--from-year/--to-year)" if kind in YEAR_KINDS else None)
+            where = f"; it belongs to {other}" if other else ""
+            raise QaplanError(
+                f"--fail-on: '{kind}' is not a kind of this diff{where}. "
+                f"Kinds: {', '.join(allowed)}"
+            )
+
+
+def diff_years(from_year: int | None, to_year: int | None, day: date) -> tuple[int, int]:
+    """The two follow-up years to compare, defaults filled in and checked."""
+    from qaplan.reports.diff import follow_up_years
+
+    old, new = follow_up_years(from_year, to_year, day)
+    if old >= new:
+        raise QaplanError(f"--from-year {old} is not before --to-year {new}; e.g. "
+                          f"--from-year {new - 1} --to-year {new}")
+    if new > day.year:
+        raise QaplanError(f"--to-year {new} is after the as-of year {day.year}; a follow-up is "
+                          "written for a year that has begun")
+    return old, new
+
+
+def diff(
+    paths: PathsArg = None,
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from-year", metavar="Y1", min=1900, max=2200,
+                     help="Compare the follow-up of this year (default: the year before Y2)."),
+    ] = None,
+    to_year: Annotated[
+        int | None,
+        typer.Option("--to-year", metavar="Y2", min=1900, max=2200,
+                     help="...with this year's (default: the as-of year minus one)."),
+    ] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option("--rev", metavar="REV[..REV2]",
+                     help="Compare the plans at git revision REV with the working tree, or "
+                     "REV..REV2 (REV...REV2: from their merge base)."),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Output: table (for people), markdown, csv, json, "
+                     "github (annotations at each change's line) or sarif (SARIF 2.1.0)."),
+    ] = "table",
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", metavar="KIND",
+                     help="Exit 1 when a change of this kind is found (repeatable), "
+                     "e.g. --fail-on due_postponed."),
+    ] = None,
+    as_of: AsOfOption = None,
+    lang: ReportLangOption = None,
+    skip_invalid: SkipInvalidOption = False,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Show what changed in the yearly follow-up, or in the plans between git revisions.
+
+    Example: qaplan diff --from-year 2024 --to-year 2025, or qaplan diff --rev origin/main
+    """
+    from qaplan.render import REPORT_FORMATS, render
+    from qaplan.reports.diff import derived_warnings, diff_view, failing
+
+    fmt = check_format(fmt, (*REPORT_FORMATS, *ANNOTATION_FORMATS))
+    language = check_language(lang)
+    day = as_of_date(as_of)
+    if rev is not None and (from_year is not None or to_year is not None):
+        raise QaplanError("--rev compares revisions, --from-year/--to-year compare follow-up "
+                          "years; give one or the other")
+    check_fail_on(fail_on or [], "year" if rev is None else "revision")
+    if rev is None:
+        from qaplan.reports.diff import year_diff
+
+        old_year, new_year = diff_years(from_year, to_year, day)
+        workspace = load_workspace(paths, skip_invalid, no_cache)
+        _printable_notes(workspace.notes)
+        report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year)
+        new_side, commit = list(workspace.plans()), None
+    else:
+        from qaplan.git import load_sides
+        from qaplan.reports.diff import revision_diff
+
+        sides = load_sides(rev, paths, date.today(), skip_invalid)  # checks compare with today
+        _printable_notes(sides.notes)
+        report = revision_diff(
+            [r.plan for r in sides.old if r.plan is not None],
+            [r.plan for r in sides.new if r.plan is not None],
+            day, sides.revisions.old_label, sides.revisions.new_label,
+        )
+        _printable_notes(derived_warnings(report))
+        new_side, commit = sides.new, sides.revisions.new
+    if fmt in ANNOTATION_FORMATS:
+        from qaplan.render.annotations import as_github, as_sarif
+        from qaplan.reports.locate import locate, read_revision, read_working_tree
+
+        reader = read_working_tree if commit is None else read_revision(commit)
+        draw = as_github if fmt == "github" else as_sarif
+        out(draw(report, locate(report, new_side, reader), fail_on or []))
+    else:
+        out(render(diff_view(report, language), fmt))
+    if failing(report, fail_on or []):
+        raise typer.Exit(1)
