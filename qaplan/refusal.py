@@ -29,7 +29,7 @@ def admit(
             if not skip_invalid:
                 raise QaplanError(refusal[1])
             left_out.append(refusal[0])
-        elif result.value is not None:
+        elif result.usable:
             usable.append(result)
         else:  # never silently: a file without errors always has its data
             left_out.append(f"{result.file}: could not be read as a plan; run "

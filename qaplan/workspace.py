@@ -62,8 +62,11 @@ class Workspace:
         """Each usable file in path order, its typed value built as it is reached."""
         for result in self.results:
             config = result.config
-            yield Entry(result.file, result.value, config.config if config else None,
-                        config.file if config else None, result.language)
+            value = result.build()
+            language = getattr(value, "language", None) or (
+                config.config.language if config and config.config else None) or "en"
+            yield Entry(result.file, value, config.config if config else None,
+                        config.file if config else None, language)
 
     def __len__(self) -> int:
         return len(self.results)
@@ -77,8 +80,8 @@ class Workspace:
             if config is not None:
                 for key, owner in config.owners.items():
                     names.setdefault(key, owner.name)
-        for result in self.results:
-            for key, owner in getattr(result.value, "owners", {}).items():
+        for entry in self.plans():
+            for key, owner in getattr(entry.value, "owners", {}).items():
                 names.setdefault(key, owner.name)
         return names
 

@@ -104,6 +104,22 @@ class FileResult:
         return self._value
 
     @property
+    def usable(self) -> bool:
+        """Whether the file has data to build its value from (without building it)."""
+        return self._value is not None or self._data is not None or self._data_json is not None
+
+    def build(self) -> Any:
+        """The typed value, built anew and not kept (a report that streams holds one at a time)."""
+        if self._value is not None:
+            return self._value
+        data = self._data
+        if self._data_json is not None:
+            import json
+
+            data = json.loads(self._data_json)
+        return None if data is None else KINDS[self.kind].build(data)
+
+    @property
     def plan(self) -> Any:
         """The typed value of a plan file (what reports read)."""
         return self.value
