@@ -210,37 +210,3 @@ def plans_at(
     if left_out:
         notes.append(f"note: skipped {plural(len(left_out), 'invalid file')} at {label}")
     return plans, notes
-
-
-@dataclass(slots=True)
-class Sides:
-    """The plans on each side of a revision diff, and the notes gathered reading them."""
-
-    old: list[FileResult]
-    new: list[FileResult]
-    revisions: Revisions
-    notes: list[str]
-
-
-def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool) -> Sides:
-    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B).
-
-    `as_of` stands for today in the checks (the revision diff's own as-of is the CLI's).
-    """
-    from qaplan.workspace import load_plans
-    from qaplan.repo import default_paths
-
-    root = git_root()
-    revisions = parse_range(root, spec)
-    given = paths or default_paths()
-    old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid)
-    if revisions.new is None:
-        new, more = load_plans(paths, as_of, skip_invalid, skip_option="--skip-invalid")
-    else:
-        new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid)
-        if not old and not new:
-            raise QaplanError(
-                f"{', '.join(given)}: no plan files at {revisions.old_label} or "
-                f"{revisions.new_label}"
-            )
-    return Sides(old, new, revisions, list(dict.fromkeys(notes + more)))

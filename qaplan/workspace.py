@@ -28,6 +28,7 @@ from qaplan.words import plural
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.formats.config import Config
+    from qaplan.git import Revisions
     from qaplan.formats.plan import Plan
 
 Progress = Callable[[int, int], None]
@@ -155,3 +156,37 @@ def load_plans(
     workspace = load(paths, as_of=today, skip_invalid=skip_invalid, use_cache=use_cache,
                      progress=progress, skip_option=skip_option)
     return workspace.results, workspace.notes
+
+
+@dataclass(slots=True)
+class Sides:
+    """The plans on each side of a revision diff, and the notes gathered reading them."""
+
+    old: list[FileResult]
+    new: list[FileResult]
+    revisions: Revisions
+    notes: list[str]
+
+
+def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool) -> Sides:
+    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B).
+
+    `as_of` stands for today in the checks (the revision diff's own as-of is the CLI's).
+    """
+    from qaplan.git import git_root, parse_range, plans_at
+    from qaplan.repo import default_paths
+
+    root = git_root()
+    revisions = parse_range(root, spec)
+    given = paths or default_paths()
+    old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid)
+    if revisions.new is None:
+        new, more = load_plans(paths, as_of, skip_invalid, skip_option="--skip-invalid")
+    else:
+        new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid)
+        if not old and not new:
+            raise QaplanError(
+                f"{', '.join(given)}: no plan files at {revisions.old_label} or "
+                f"{revisions.new_label}"
+            )
+    return Sides(old, new, revisions, list(dict.fromkeys(notes + more)))

@@ -230,7 +230,7 @@ def diff(
         report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year)
         new_side, commit = list(workspace.plans()), None
     else:
-        from qaplan.git import load_sides
+        from qaplan.workspace import load_sides
         from qaplan.reports.diff import revision_diff
 
         sides = load_sides(rev, paths, date.today(), skip_invalid)  # checks compare with today
