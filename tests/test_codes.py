@@ -38,7 +38,7 @@ def _declarations() -> list[tuple[str, str, str]]:
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     and isinstance(node.value.func, ast.Name) and node.value.func.id == "Code"):
                 first = node.value.args[0]
-                assert isinstance(first, ast.Constant), f"{module}: a code is written out"
+                assert isinstance(first, ast.Constant) and isinstance(first.value, str), module
                 for target in node.targets:
                     assert isinstance(target, ast.Name)
                     found.append((module, target.id, first.value))
@@ -66,7 +66,9 @@ def _code_of(call: ast.Call, declares: bool) -> tuple[str | None, bool]:
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     if name == "finding" and len(call.args) >= 4:
         code = call.args[3]
-        return (code.value if isinstance(code, ast.Constant) else None), True
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            return code.value, True
+        return None, True
     return None, False
 
 
@@ -141,8 +143,10 @@ def _imports(module: str, tree: ast.Module) -> set[str]:
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            # `from qaplan import loader` imports the module qaplan.loader, not the package's names.
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                names.add(submodule if submodule in SOURCES else node.module)
     return {name for name in names if name in SOURCES and name != module}
 
 

@@ -58,7 +58,7 @@ def test_export_writes_the_familiar_layout(repo: Path) -> None:
     bundled(repo)
     result = run_cli("export", "-o", "plan.xlsx", "--year", "2024", "--as-of", "2025-03-01")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "wrote plan.xlsx: 3 plan(s), 27 activities\n"
+    assert result.stdout == "wrote plan.xlsx: 3 plans, 27 activities\n"
     workbook = load_workbook(repo / "plan.xlsx")
     assert workbook.sheetnames == ["idi-utdanningskvalitet", "lakarprogrammet",
                                    "msc-sustainable-energy", "qaplan"]

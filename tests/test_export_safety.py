@@ -39,7 +39,7 @@ def test_export_refuses_to_replace_a_workbook_without_force(repo: Path) -> None:
     assert filled.read_bytes() == b"a table that came back filled in"
     forced = run_cli("export", "-o", "kp.xlsx", "--year", "2024", "--force")
     assert forced.exit_code == 0, forced.stderr
-    assert forced.stdout == "wrote kp.xlsx: 3 plan(s), 27 activities\n"
+    assert forced.stdout == "wrote kp.xlsx: 3 plans, 27 activities\n"
     assert load_workbook(filled).sheetnames[:1] == ["idi-utdanningskvalitet"]
 
 

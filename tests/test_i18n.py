@@ -27,6 +27,20 @@ def test_every_language_has_every_report_word_with_the_same_fields(language: str
         assert text.strip(), (language, key)
 
 
+STATUS_COLUMNS = ("plan", "activities", "planned", "ongoing", "done", "delayed", "cancelled",
+                  "not_started", "overdue", "no_follow_up", "done_pct")
+LIST_COLUMNS = ("owner", "owner_name", "plan", "file", "id", "activity", "end", "due",
+                "days_overdue", "overdue", "state", "owners")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_headers_of_one_table_differ(language: str) -> None:
+    table = i18n.REPORT_WORDS[language]
+    for keys in (STATUS_COLUMNS, LIST_COLUMNS):
+        headers = [table[key] for key in keys if key != "due"]  # due: two forms of one date
+        assert len(set(headers)) == len(headers), (language, headers)
+
+
 def test_the_languages_are_the_plan_languages() -> None:
     assert i18n.LANGUAGES == LANGUAGES
     assert set(i18n.REPORT_WORDS) == set(LANGUAGES)
@@ -43,9 +57,9 @@ def test_excel_tables_have_the_same_keys_and_fields_and_a_fallback_for_the_rest(
 
 
 def test_the_excel_vocabulary_reads_the_one_table() -> None:
-    assert vocabulary.HEADINGS is i18n.EXCEL_HEADINGS
-    assert vocabulary.STATE_LABELS is i18n.STATE_LABELS
-    assert vocabulary.headings("nn") == i18n.EXCEL_HEADINGS["nb"]
+    assert vocabulary.headings("sv") is i18n.EXCEL_HEADINGS["sv"]
+    assert vocabulary.headings("nn") is i18n.EXCEL_HEADINGS["nb"]
+    assert vocabulary.state_labels("da") is i18n.STATE_LABELS["nb"]
 
 
 def test_unknown_or_no_language_is_english() -> None:
@@ -73,3 +87,13 @@ def test_an_unknown_language_is_a_usage_error(repo: Path) -> None:
     result = run_cli("overdue", "--lang", "de")
     assert result.exit_code == 2
     assert "--lang: 'de' is not one of sv, nb, nn, en, da, fi" in result.stderr
+
+
+def test_state_words_are_the_states_in_english_and_the_excel_labels_in_sv_and_nb() -> None:
+    from qaplan.values import State
+
+    for language in ("en", "sv", "nb"):
+        table = i18n.REPORT_WORDS[language]
+        labels = i18n.STATE_LABELS[language]
+        assert {s.value: table[s.value].lower() for s in State} == labels
+    assert i18n.REPORT_WORDS["en"]["not_started"].lower() == "not started"

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import re
+from collections.abc import Iterator
+from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT
 
+from qaplan.formats.plan import build
 from qaplan.render import REPORT_RENDERERS, render
+from qaplan.render.findings import FINDING_RENDERERS
 from qaplan.render.view import Column, Section, View, walk
+from qaplan.reports.diff import year_diff
+from qaplan.reports.overdue import overdue_report
+from qaplan.reports.status import status_report
 
 COLUMNS = [Column("id", "ID"), Column("title", "Activity", wrap=True),
            Column("days", "Days overdue", "right")]
@@ -115,3 +125,46 @@ def test_an_empty_tree_says_so() -> None:
 def test_every_renderer_draws_the_tree(fmt: str) -> None:
     text = render(tree(), fmt, color=False)
     assert ("Rubric" in text) and ("Web pages" in text)
+
+
+# --- reports feed views: one pass over the plans, no option checks inside ---------------------
+
+def _entries(count: int) -> Iterator[SimpleNamespace]:
+    """Plans built one at a time, as the workspace streams them."""
+    for number in range(count):
+        data = {
+            "plan": {"id": f"p{number}", "title": f"Plan {number}"},
+            "owners": {"PD": {"name": "Programme director"}},
+            "criteria": [{"id": "C1", "title": "C", "goals": [{"id": "C1.G1", "title": "G",
+                          "activities": [{"id": "A1", "title": "Late", "end": 2024,
+                                          "owners": ["PD"]}]}]}],
+        }
+        yield SimpleNamespace(file=f"plans/p{number}.yaml", plan=build(data), language="en",
+                              config=None)
+
+
+def test_reports_read_the_plans_in_one_pass() -> None:
+    day = date(2025, 3, 1)
+    overdue = overdue_report(_entries(3), day)  # owner names gathered on the way
+    assert overdue.plans == 3 and overdue.overdue_count == 3
+    assert overdue.as_json()["owners"][0]["name"] == "Programme director"
+    assert overdue.known_owners == {"PD"} and overdue.only(["XX"]).groups == ()
+    status = status_report(_entries(3), day, within=30)
+    assert status.totals.activities == 3 and len(status.activities) == 3
+    assert status.as_json()["totals"]["overdue"] == 3
+    diff = year_diff((entry.plan for entry in _entries(2)), 2023, 2024)
+    assert diff.as_json() == {"changes": []}
+
+
+def test_no_report_raises_a_usage_error() -> None:
+    for path in (ROOT / "qaplan" / "reports").glob("*.py"):
+        raised = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.Raise)]
+        assert raised == [], f"{path.name}: options are checked by the command line"
+
+
+def test_renderers_are_named_in_their_registries() -> None:
+    assert set(REPORT_RENDERERS) == {"table", "rich", "markdown", "csv", "json"}
+    assert set(FINDING_RENDERERS) == {"text", "json", "github", "gitlab", "sarif"}
+    source = (ROOT / "qaplan" / "render" / "__init__.py").read_text(encoding="utf-8")
+    assert "import_module" not in source

@@ -61,9 +61,9 @@ CODES = (QP103, QP107, QP201, QP202, QP203, QP204)
 
 def end_after_start(ctx: PlanContext) -> Iterator[Finding]:
     for activity in ctx.activities():
-        start, end = activity.start, activity.end
-        if start is not None and end is not None and end.due_date < start.start_date:
-            yield ctx.at(activity.path + ("end",), QP103, end=end, start=start)
+        start, due = activity.start, activity.due
+        if start is not None and due is not None and due < start.start_date:
+            yield ctx.at(activity.path + ("end",), QP103, end=activity.end, start=start)
 
 
 def period_in_order(ctx: PlanContext) -> Iterator[Finding]:
@@ -101,12 +101,12 @@ def inside_plan_period(ctx: PlanContext) -> Iterator[Finding]:
     if period is None:
         return
     for activity in ctx.activities():
-        start, end = activity.start, activity.end
+        start, due = activity.start, activity.due
         if start is not None and start.start_date.year < period.start:
             yield ctx.at(activity.path + ("start",), QP204, edge="start", value=start,
                          period_start=period.start, period_end=period.end)
-        if end is not None and end.due_date.year > period.end:
-            yield ctx.at(activity.path + ("end",), QP204, edge="end", value=end,
+        if due is not None and due.year > period.end:
+            yield ctx.at(activity.path + ("end",), QP204, edge="end", value=activity.end,
                          period_start=period.start, period_end=period.end)
 
 

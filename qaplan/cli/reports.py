@@ -3,7 +3,7 @@ draw it with the chosen renderer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated
 
@@ -26,6 +26,10 @@ from qaplan.cli.options import (
     out,
 )
 from qaplan.errors import QaplanError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.reports import PlanEntry
 
 
 def _printable_notes(lines: Sequence[str]) -> None:
@@ -93,16 +97,16 @@ def overdue(
     """
     from qaplan.render import REPORT_FORMATS, render
     from qaplan.reports.overdue import overdue_report, overdue_view
-    from qaplan.reports.owners import known_owners
 
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
     day = as_of_date(as_of)
     workspace = load_workspace(paths, skip_invalid, no_cache)
     _printable_notes(workspace.notes)
-    names = workspace.owner_names()
-    wanted = resolve_owners(owner, known_owners(workspace.plans(), names)) if owner else []
-    report = overdue_report(workspace.plans(), day, within=within, owners=wanted, names=names)
+    # One pass over the plans; --owner names keys that only the plans can tell.
+    report = overdue_report(workspace.plans(), day, within=within)
+    if owner:
+        report = report.only(resolve_owners(owner, set(report.known_owners)))
     out(render(overdue_view(report, language), fmt))
     if fail_on_overdue and report.overdue_count:
         raise typer.Exit(1)
@@ -228,10 +232,11 @@ def diff(
         workspace = load_workspace(paths, skip_invalid, no_cache)
         _printable_notes(workspace.notes)
         report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year)
-        new_side, commit = list(workspace.plans()), None
+        new_side: Iterable[PlanEntry] = workspace.plans()  # read again only to annotate
+        commit = None
     else:
-        from qaplan.workspace import load_sides
         from qaplan.reports.diff import revision_diff
+        from qaplan.workspace import load_sides
 
         sides = load_sides(rev, paths, date.today(), skip_invalid)  # checks compare with today
         _printable_notes(sides.notes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qaplan.render.text import plural
 from qaplan.repo import display_path
 
 TYPE_CHECKING = False
@@ -55,7 +56,7 @@ def import_new(outcome: ImportOutcome, source: str, output: str | None, *, dry_r
 
 def exported(output: str, plans: int, activities: int) -> str:
     """`export`'s one line: the workbook written and what it holds."""
-    return f"wrote {output}: {plans} plan(s), {activities} activities\n"
+    return f"wrote {output}: {plural(plans, 'plan')}, {plural(activities, 'activity', 'activities')}\n"
 
 
 def initialised(result: InitResult, directory: Path, cache_entry: str) -> Printed:

@@ -98,7 +98,7 @@ def _rich(view: View) -> str:
         if not section.rows:
             continue
         table, hidden = _rich_table(section, width - indent)
-        console.print(Padding(table, (0, 0, 0, indent)) if indent else table)
+        console.print(Padding(table, (0, 0, 0, indent), expand=False) if indent else table)
         if hidden:
             console.print(Text(
                 f"({', '.join(hidden)}: hidden at {width} columns; a wider terminal or "

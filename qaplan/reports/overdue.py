@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,7 @@ from qaplan.formats.plan import Activity, Plan
 from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
-from qaplan.reports.owners import owner_names
+from qaplan.reports.owners import OwnerNames
 from qaplan.values import State
 
 
@@ -66,6 +66,11 @@ class OverdueReport:
     within: int | None
     plans: int
     groups: tuple[OwnerGroup, ...]
+    known_owners: frozenset[str] = frozenset()  # every owner key declared or used: --owner's
+
+    def only(self, owners: Collection[str]) -> OverdueReport:
+        """The report for these owner keys only (activities without an owner left out)."""
+        return replace(self, groups=tuple(g for g in self.groups if g.owner in owners))
 
     def activities(self) -> list[OverdueItem]:
         """Each listed activity once, however many owners it has."""
@@ -142,33 +147,33 @@ def overdue_report(
     as_of: date,
     *,
     within: int | None = None,
-    owners: Sequence[str] = (),
+    owners: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> OverdueReport:
     """Overdue activities grouped per owner (an activity with several owners under each).
 
-    `owners` are owner keys as resolved by the caller (only these are listed; empty: all);
-    `names` maps owner keys to names (None: read from the plans, which then are kept in memory).
+    One pass over the plans, keeping only the listed activities. `owners`: only these owner
+    keys (as resolved by the caller; empty: all). `names`: owner key -> name (None: from each
+    plan's qaplan.yaml, then from the plans, as they come).
     """
-    if names is None:
-        plans = list(plans)
-        names = owner_names(plans)
-    wanted = set(owners)
-    by_owner: dict[str | None, list[OverdueItem]] = {}
+    folded = OwnerNames()
     items: list[OverdueItem] = []
     count = 0
-    for entry in plans:  # one plan at a time: only the listed activities are kept
+    for entry in plans:
         count += 1
+        folded.add(entry)
         items.extend(plan_items(entry.file, entry.plan, as_of, within))
+    shown = folded.names if names is None else names
+    by_owner: dict[str | None, list[OverdueItem]] = {}
     for item in sorted(items, key=sort_key):
         for key in item.owners or (None,):
             by_owner.setdefault(key, []).append(item)
     groups = tuple(
-        OwnerGroup(key, names.get(key, key) if key is not None else None, tuple(listed))
+        OwnerGroup(key, shown.get(key, key) if key is not None else None, tuple(listed))
         for key, listed in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
-        if not wanted or key in wanted
     )
-    return OverdueReport(as_of, within, count, groups)
+    report = OverdueReport(as_of, within, count, groups, frozenset(folded.known | set(shown)))
+    return report.only(owners) if owners else report
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -180,24 +185,25 @@ def due_text(item: OverdueItem) -> str:
     return iso if item.end == iso else f"{iso} ({item.end})"
 
 
-def days_text(days: int) -> str:
-    """60 days overdue, due today, due in 5 days."""
+def days_text(days: int, language: str | None = None) -> str:
+    """60 days overdue, due today, due in 5 days (in `language`)."""
     if days > 0:
-        return plural(days, "day")
+        return i18n.days(language, days)
     if days == 0:
-        return "due today"
-    return f"in {plural(-days, 'day')}"
+        return i18n.words(language)["due_today"]
+    return i18n.words(language)["due_in"].format(days=i18n.days(language, -days))
 
 
-def state_text(state: State | None) -> str:
-    return state.value if state is not None else "not started"
+def state_text(state: State | None, language: str | None = None) -> str:
+    """The state as a word of `language` (English: the state as written in plans)."""
+    return i18n.words(language)[state.value if state is not None else "not_started"].lower()
 
 
 def item_style(item: OverdueItem) -> Style:
     return "overdue" if item.overdue else "soon"
 
 
-def item_cells(item: OverdueItem) -> dict[str, Cell]:
+def item_cells(item: OverdueItem, language: str | None = None) -> dict[str, Cell]:
     """The cells every report shows for an overdue or due-soon activity."""
     return {
         "plan": item.plan,
@@ -208,8 +214,8 @@ def item_cells(item: OverdueItem) -> dict[str, Cell]:
         "due": due_text(item),
         "due_date": item.due.isoformat(),
         "days_overdue": item.days_overdue,
-        "overdue": days_text(item.days_overdue),
-        "state": state_text(item.state),
+        "overdue": days_text(item.days_overdue, language),
+        "state": state_text(item.state, language),
     }
 
 
@@ -259,7 +265,8 @@ def overdue_view(report: OverdueReport, language: str | None = None) -> View:
         else:
             heading = group.owner
         rows: list[dict[str, Cell]] = [
-            {"owner": group.owner, "name": group.name, **item_cells(item)} for item in group.items
+            {"owner": group.owner, "name": group.name, **item_cells(item, language)}
+            for item in group.items
         ]
         sections.append(Section(heading, columns, rows, [item_style(item) for item in group.items]))
     if not sections:

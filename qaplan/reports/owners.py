@@ -2,33 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 
-def owner_names(plans: Iterable[Any]) -> dict[str, str]:
-    """Owner key -> name: the repository's qaplan.yaml first, else the first plan in path order.
+class OwnerNames:
+    """Owner key -> name, gathered one entry at a time: the repository's qaplan.yaml first,
+    else the first plan (in the order given) that names the owner.
 
     Reads entries (`workspace.Entry`, whose `config` is the typed Config) or the engine's
     `FileResult`s (whose `config` is a ConfigResult holding it).
     """
-    ordered = sorted(plans, key=lambda entry: entry.file)
-    names: dict[str, str] = {}
-    for entry in ordered:
+
+    def __init__(self) -> None:
+        self.repository: dict[str, str] = {}
+        self.plans: dict[str, str] = {}
+        self.used: set[str] = set()  # owner keys the activities name
+
+    def add(self, entry: Any) -> None:
+        """Fold in one entry's qaplan.yaml and plan."""
         config = getattr(entry.config, "config", entry.config)
         if config is not None:
             for key, owner in config.owners.items():
-                names.setdefault(key, owner.name)
-    for entry in ordered:
+                self.repository.setdefault(key, owner.name)
         if entry.plan is not None:
             for key, owner in entry.plan.owners.items():
-                names.setdefault(key, owner.name)
-    return names
+                self.plans.setdefault(key, owner.name)
+            self.used.update(key for _c, _g, activity in entry.plan.activities()
+                             for key in activity.owners)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Owner key -> name, the repository's first."""
+        return self.repository | {k: v for k, v in self.plans.items() if k not in self.repository}
+
+    @property
+    def known(self) -> set[str]:
+        """Every owner key declared or used by an activity."""
+        return set(self.repository) | set(self.plans) | self.used
 
 
-def known_owners(plans: Iterable[Any], names: Mapping[str, str]) -> set[str]:
-    """Every owner key declared (`names`) or used by an activity of the plans."""
-    keys = set(names)
-    for entry in plans:
-        keys.update(key for _c, _g, activity in entry.plan.activities() for key in activity.owners)
-    return keys
+def owner_names(plans: Iterable[Any]) -> dict[str, str]:
+    """Owner key -> name: the repository's qaplan.yaml first, else the first plan in path order."""
+    folded = OwnerNames()
+    for entry in sorted(plans, key=lambda entry: entry.file):
+        folded.add(entry)
+    return folded.names

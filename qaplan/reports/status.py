@@ -214,7 +214,7 @@ def status_view(report: StatusReport, language: str | None = None) -> View:
     sections = [Section(None, columns, rows, [*styles, "total"])]
     if report.within is not None:
         listed: list[dict[str, Cell]] = [
-            {**item_cells(item), "owners": ", ".join(item.owners)}
+            {**item_cells(item, language), "owners": ", ".join(item.owners)}
             for item in report.activities
         ]
         sections.append(Section(
