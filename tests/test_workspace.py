@@ -66,3 +66,22 @@ def test_load_at_a_git_revision(repo: Path) -> None:
     now = qaplan.load(["plans"], as_of=date(2025, 3, 1))
     assert [e.plan.id for e in then.plans()] == ["old-id"]
     assert [e.plan.id for e in now.plans()] == ["new-id"]
+
+
+def test_the_readme_example_runs_on_the_bundled_plans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using qaplan from Python", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "plans/lakarprogrammet.yaml C4.G1.A1" in printed
+    assert printed.rstrip().endswith("[]")
