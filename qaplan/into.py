@@ -15,6 +15,7 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.fsutil import ChangedMeanwhile, Snapshot, snapshot, write_atomic
+from qaplan.words import plural
 
 _LIMIT = 64 * 1024 * 1024  # a plan file is a few hundred KB; this is not one
 

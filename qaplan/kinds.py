@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qaplan.findings import Finding, finding
+from qaplan.checks.files import QP008, QP009
+from qaplan.codes import Finding
 from qaplan.loader import Document
 from qaplan.shape import CONFIG, PLAN, Problem, Record, problems
 from qaplan.values import SCHEMA_V1
@@ -163,8 +164,8 @@ def classify(doc: Document) -> tuple[Kind | None, Finding | None]:
         if version and int(version.group(1)) > 1:
             from qaplan import __version__
 
-            return None, finding(doc.file, line, col, "QP009", schema=schema, version=__version__)
-        return None, finding(doc.file, line, col, "QP008",
+            return None, QP009.at(doc.file, line, col, schema=schema, version=__version__)
+        return None, QP008.at(doc.file, line, col,
                              detail=f"unknown schema '{schema}' (expected '{SCHEMA_V1}')")
     meant = next((kind for kind in keyed if any(key in data for key in kind.looks_like)), None)
     if meant is None:
@@ -175,7 +176,7 @@ def classify(doc: Document) -> tuple[Kind | None, Finding | None]:
     else:
         line, col = doc.value_position(())
         detail = f"this looks like a {meant.name} but has no 'schema: {SCHEMA_V1}' line"
-    return None, finding(doc.file, line, col, "QP008", detail=detail)
+    return None, QP008.at(doc.file, line, col, detail=detail)
 
 
 def check(kind: Kind, doc: Document, scope: Scope) -> Checked:

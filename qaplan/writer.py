@@ -19,7 +19,7 @@ from qaplan.repo import git_root
 SCHEMA_FILE = ("schemas", "plan.schema.json")
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_INDICATORS = set(",[]{}")
-_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]")
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 # Numbers in any notation stay quoted, even where qaplan's reader would keep them as text.
 _NUMBER_LIKE = re.compile(r"[-+.]?[0-9][0-9_.:eExXoObB+-]*")
 

@@ -71,3 +71,15 @@ def test_reports_stay_inert(source: Path, command: str, fmt: str, repo: Path) ->
     if fmt == "markdown":
         for raw in ("<details", "![", "](http"):
             assert raw not in out, out
+
+
+@pytest.mark.parametrize("source", FILES, ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_export_writes_every_valid_plan_and_imports_back(source: Path, repo: Path) -> None:
+    name = _copy(source, repo)
+    code, out, err = _timed("export", name, "-o", "out.xlsx", "--as-of", "2025-03-01")
+    assert code in (0, 2)
+    assert not ACTIVE.search(out + err), repr(out + err)
+    if code == 0:
+        code, out, err = _timed("import", "out.xlsx", "--year", "2024")
+        assert code in (0, 2)
+        assert not ACTIVE.search(out + err), repr(out + err)

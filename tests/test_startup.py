@@ -58,8 +58,10 @@ def test_version_imports_neither_yaml_nor_pydantic(tmp_path: Path) -> None:
     assert loaded.isdisjoint({"yaml", *HEAVY})
 
 
-def test_reports_still_build_the_typed_model(tmp_path: Path) -> None:
+def test_reports_build_the_typed_plan_without_pydantic(tmp_path: Path) -> None:
     write(tmp_path / "plans" / "plan.yaml", MINIMAL_PLAN.format(plan_id="p1"))
     code, loaded = _modules(tmp_path, "overdue", "--no-cache", "--format", "json", "plans")
     assert code == 0
-    assert "pydantic" in loaded
+    # Reports read the one typed plan value; pydantic only generates the JSON Schemas.
+    assert "yaml" in loaded  # the probe really read the plan
+    assert "pydantic" not in loaded

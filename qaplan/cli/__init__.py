@@ -86,8 +86,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: never a traceback
         if os.environ.get("QAPLAN_DEBUG"):
             raise
+        from qaplan.values import printable  # the message may quote a plan's text
+
         sys.stderr.write(
-            f"qaplan: internal error: {type(exc).__name__}: {exc}\n"
+            f"qaplan: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
             "Please report this; set QAPLAN_DEBUG=1 to see the traceback.\n"
         )
         sys.exit(2)

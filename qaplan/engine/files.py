@@ -7,7 +7,9 @@ from pathlib import Path
 
 from qaplan.engine.results import INVALID, SKIPPED, ConfigResult, FileResult
 from qaplan.engine.suppress import error_ignores, line_ignores, suppress
-from qaplan.findings import finding
+from qaplan.checks.files import QP005
+from qaplan.checks.schema import QP100
+from qaplan.loader import QP011
 from qaplan.kinds import CONFIG_KIND, Scope, check, classify
 from qaplan.loader import Document, compose, decode, parse, read
 from qaplan.repo import Candidate, display_path
@@ -32,7 +34,7 @@ def check_document(
         if doc.blank:
             if not explicit:
                 return _skipped(result, "is empty")
-            result.findings.append(finding(doc.file, 1, 1, "QP005"))
+            result.findings.append(QP005.at(doc.file, 1, 1))
         else:
             kind, problem = classify(doc)
             if kind is None and problem is None:
@@ -83,7 +85,7 @@ def _config_result(doc: Document, path: Path) -> ConfigResult:
     data = None
     if doc.readable:
         if not isinstance(doc.data, dict):
-            findings.append(finding(doc.file, 1, 1, "QP100",
+            findings.append(QP100.at(doc.file, 1, 1,
                                     detail="qaplan.yaml must be a mapping with 'schema: qaplan/v1'"))
         else:
             checked = check(CONFIG_KIND, doc, Scope(None, None, False, date.today()))
@@ -96,11 +98,11 @@ def unreadable_directory(path: Path, why: str) -> FileResult:
     """A directory that cannot be listed: an error, so that no run passes as if it saw it all."""
     display = display_path(path)
     detail = f"{display} is a directory that cannot be listed ({why}); its plans were not checked"
-    return FileResult(display, INVALID, [finding(display, 1, 1, "QP011", detail=detail)])
+    return FileResult(display, INVALID, [QP011.at(display, 1, 1, detail=detail)])
 
 
 def crashed(candidate: Candidate) -> FileResult:
     """The result of a file whose parsing crashed a worker process."""
     detail = "the YAML parser crashed on this file"
     return FileResult(candidate.display, INVALID,
-                      [finding(candidate.display, 1, 1, "QP011", detail=detail)])
+                      [QP011.at(candidate.display, 1, 1, detail=detail)])

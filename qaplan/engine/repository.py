@@ -15,7 +15,7 @@ from pathlib import Path
 from qaplan.engine.pool import Work, check_all
 from qaplan.engine.results import ConfigResult, FileResult
 from qaplan.engine.suppress import suppress_lines
-from qaplan.findings import finding
+from qaplan.checks.repository import QP112
 from qaplan.repo import Candidate, display_path, repository_files, repository_root
 
 TYPE_CHECKING = False
@@ -109,5 +109,5 @@ def unique_ids(files: list[FileResult], rest: list[FileResult]) -> None:
             targets = [(group[0], group[1])]
         for result, other in targets:
             line, col = result.id_position
-            extra = finding(result.file, line, col, "QP112", id=file_id, other=other.file)
+            extra = QP112.at(result.file, line, col, id=file_id, other=other.file)
             result.findings = sorted(result.findings + suppress_lines([extra], result.line_ignores))

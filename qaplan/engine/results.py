@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from qaplan.findings import Finding
+from qaplan.codes import Finding
 from qaplan.kinds import KINDS
 
 TYPE_CHECKING = False

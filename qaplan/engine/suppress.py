@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from qaplan.findings import Finding, finding
+from qaplan.checks.repository import QP401
+from qaplan.codes import Finding
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,6 +71,6 @@ def error_ignores(file: str, text: str) -> list[Finding]:
         for code in (c.strip() for c in match.group(1).split(",")):
             entry = CODES.get(code.upper())
             if entry is not None and entry.severity == "error":
-                found.append(finding(file, number, match.start() + 1, "QP401",
+                found.append(QP401.at(file, number, match.start() + 1,
                                      where="this ignore comment", silenced=entry.code))
     return found

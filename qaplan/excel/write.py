@@ -99,8 +99,18 @@ def _is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(_FORMULA_START)
 
 
+def excel_text(value: str) -> str:
+    """Text a worksheet can hold: the control characters XML 1.0 forbids (ESC, BEL, ...; tab
+    and line breaks are allowed) written as escapes (`\\x1b`), so nothing is lost silently."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
 def _text_cell(sheet: Any, value: Any) -> Any:
     """Text that starts like a formula is stored as text, never run (formula injection)."""
+    if isinstance(value, str):
+        value = excel_text(value)
     if not _is_formula_like(value):
         return value
     from openpyxl.cell import WriteOnlyCell
@@ -262,11 +272,7 @@ def _cell(sheet: Any, coordinate: str, value: Any, style_id: str) -> Any:
     if value is None:
         return _Cell(sheet, coordinate, None, "n", style_id)
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, IllegalCharacterError
-
-        value = value[:32767]  # what openpyxl's Cell does with text
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        value = excel_text(value)[:32767]  # what openpyxl's Cell does with text
         return _Cell(sheet, coordinate, value, "s", style_id)
     if isinstance(value, int) and not isinstance(value, bool):
         return _Cell(sheet, coordinate, value, "n", style_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from qaplan.findings import Finding
+from qaplan.codes import Finding
 from qaplan.render.text import plural, printable
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections import Counter
 
-from qaplan.findings import Finding
+from qaplan.codes import Finding
 
 # GitLab knows info, minor, major, critical and blocker. An error fails `qaplan validate`
 # but is a fault in one plan, not a broken build: major. A warning is minor.
