@@ -157,17 +157,6 @@ class _Row(_Strict):
         examples=["Användbar feedback"],
     )
 
-    @property
-    def derived_id(self) -> bool:
-        """True when the id was derived from the row's position, not written in the file."""
-        return "id" not in self.model_fields_set
-
-    @property
-    def key(self) -> str:
-        """The row's id, explicit or derived (set once the plan is loaded)."""
-        assert self.id is not None
-        return self.id
-
 
 class Activity(_Row):
     """An activity planned to reach a goal ("aktivitet", "tiltak")."""
@@ -190,20 +179,6 @@ class Activity(_Row):
             "examples": [{"2024": {"state": "done", "note": "Rutin på plats."}}],
         },
     )
-
-    def latest_state(self, year: int) -> State | None:
-        """The state of the highest status year not after `year` that has a state."""
-        best: tuple[int, State] | None = None
-        for status_year, follow_up in self.status.items():
-            if status_year <= year and follow_up.state is not None:
-                if best is None or status_year > best[0]:
-                    best = (status_year, follow_up.state)
-        return best[1] if best else None
-
-    def finished(self, year: int) -> bool:
-        """True when the latest state as of `year` is done or cancelled."""
-        state = self.latest_state(year)
-        return state is not None and state.finished
 
 
 class Goal(_Row):
@@ -270,15 +245,6 @@ class PlanFile(_Strict):
     criteria: Annotated[list[Criterion], _NoneIsEmpty(list)] = Field(
         default_factory=list, description="Overall quality criteria, each with its goals."
     )
-
-    def activities(self) -> list[tuple[Criterion, Goal, Activity]]:
-        """Every activity with its criterion and goal, in file order."""
-        return [
-            (criterion, goal, activity)
-            for criterion in self.criteria
-            for goal in criterion.goals
-            for activity in goal.activities
-        ]
 
 
 class Unit(_Strict):

@@ -7,12 +7,13 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_cli, write
 from report_fixture import ALPHA_FILE, AS_OF, BETA_FILE, BROKEN, build, item
 
-from qaplan.model import Activity
+from qaplan.formats.plan import build_activity
 from qaplan.workspace import load_plans
 from qaplan.render import render, use_color
 from qaplan.reports.overdue import days_overdue, overdue_report, overdue_view
@@ -23,6 +24,11 @@ from qaplan.reports.owners import owner_names
 def plans(repo: Path) -> Path:
     build(repo)
     return repo
+
+
+def Activity(**fields: object) -> Any:  # noqa: N802  (reads as the row it builds)
+    """An activity from the fields a plan file would hold."""
+    return build_activity(fields)
 
 
 def overdue_json(*args: str) -> dict[str, object]:

@@ -7,12 +7,13 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, run_cli, write
 from report_fixture import ALPHA_FILE, AS_OF, BETA_FILE, BROKEN, build
 
-from qaplan.model import Activity
+from qaplan.formats.plan import build_activity
 from qaplan.reports.status import EMPTY, STATE_KEYS, Counts, missing_follow_up
 
 
@@ -20,6 +21,11 @@ from qaplan.reports.status import EMPTY, STATE_KEYS, Counts, missing_follow_up
 def plans(repo: Path) -> Path:
     build(repo)
     return repo
+
+
+def Activity(**fields: object) -> Any:  # noqa: N802  (reads as the row it builds)
+    """An activity from the fields a plan file would hold."""
+    return build_activity(fields)
 
 
 def counts(activities: int, states: tuple[int, int, int, int, int, int], overdue: int,

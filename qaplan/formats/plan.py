@@ -192,6 +192,11 @@ def _goal(ci: int, gi: int, parent: Path_, data: Mapping[str, Any]) -> Goal:
     return Goal(written or derived_id(ci, gi), data["title"], path, written is None, activities)
 
 
+def build_activity(data: Mapping[str, Any], path: Path_ = ("activities", 0)) -> Activity:
+    """One activity of checked data on its own (its id derived as the first of a plan's)."""
+    return _activity(0, 0, path[-1] if isinstance(path[-1], int) else 0, path[:-2], data)
+
+
 def _activity(ci: int, gi: int, ai: int, parent: Path_, data: Mapping[str, Any]) -> Activity:
     written = data.get("id")
     start, end = data.get("start"), data.get("end")
