@@ -152,8 +152,8 @@ def plans_at(
     from qaplan.engine.results import SKIPPED, ConfigResult
     from qaplan.engine.run import check_blobs
     from qaplan.refusal import admit
-    from qaplan.words import plural
     from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, Candidate, display_path
+    from qaplan.words import plural
 
     specs = pathspecs(root, paths)
     tree = list_files(root, commit)

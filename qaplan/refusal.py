@@ -46,9 +46,9 @@ def refusal_of(
         return None
     if label is not None:
         why = why_invalid(result)
-        return (f"{result.file} at {label}: {why}",
-                f"at {label}: {why}\n{result.file} is not a valid plan at {label}; "
-                "pass --skip-invalid to compare without it")
+        message = (f"at {label}: {why}\n{result.file} is not a valid plan at {label}; "
+                   "pass --skip-invalid to compare without it")
+        return f"{result.file} at {label}: {why}", message
     hint = f", or pass {skip_option} to report on the other plans" if skip_option else ""
     if result.errors:
         first, count = result.errors[0], len(result.errors)

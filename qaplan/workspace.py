@@ -28,8 +28,8 @@ from qaplan.words import plural
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.formats.config import Config
-    from qaplan.git import Revisions
     from qaplan.formats.plan import Plan
+    from qaplan.git import Revisions
 
 Progress = Callable[[int, int], None]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from qaplan.engine.results import INVALID, SKIPPED, ConfigResult, FileResult
-from qaplan.engine.suppress import error_ignores, line_ignores, suppress
 from qaplan.checks.files import QP005
 from qaplan.checks.schema import QP100
-from qaplan.loader import QP011
+from qaplan.engine.results import INVALID, SKIPPED, ConfigResult, FileResult
+from qaplan.engine.suppress import error_ignores, line_ignores, suppress
 from qaplan.kinds import CONFIG_KIND, Scope, check, classify
-from qaplan.loader import Document, compose, decode, parse, read
+from qaplan.loader import QP011, Document, compose, decode, parse, read
 from qaplan.repo import Candidate, display_path
 from qaplan.values import SCHEMA_V1
 

@@ -35,7 +35,8 @@ def open_cache(wanted: bool) -> Cache | None:
     """The cache of the repository around the current directory, when wanted and usable."""
     if not wanted:
         return None
-    from qaplan.cache import cache_root, open_cache as open_at
+    from qaplan.cache import cache_root
+    from qaplan.cache import open_cache as open_at
 
     return open_at(cache_root(Path.cwd()))
 

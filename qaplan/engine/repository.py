@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from qaplan.checks.repository import QP112
 from qaplan.engine.pool import Work, check_all
 from qaplan.engine.results import ConfigResult, FileResult
 from qaplan.engine.suppress import suppress_lines
-from qaplan.checks.repository import QP112
 from qaplan.repo import Candidate, display_path, repository_files, repository_root
 
 TYPE_CHECKING = False

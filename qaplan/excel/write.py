@@ -104,7 +104,8 @@ def excel_text(value: str) -> str:
     and line breaks are allowed) written as escapes (`\\x1b`), so nothing is lost silently."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+    text: str = ILLEGAL_CHARACTERS_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+    return text
 
 
 def _text_cell(sheet: Any, value: Any) -> Any:

@@ -62,9 +62,9 @@ class Activity:
         """The state of the highest status year not after `year` that has a state."""
         best: tuple[int, State] | None = None
         for status_year, follow_up in self.status.items():
-            if status_year <= year and follow_up.state is not None:
-                if best is None or status_year > best[0]:
-                    best = (status_year, follow_up.state)
+            if (status_year <= year and follow_up.state is not None
+                    and (best is None or status_year > best[0])):
+                best = (status_year, follow_up.state)
         return best[1] if best else None
 
     def finished(self, year: int) -> bool:
