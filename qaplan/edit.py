@@ -1,7 +1,7 @@
 """In-place edits of a plan file that keep comments, key order and untouched lines (import --into).
 
 The imported table is matched to the plan (by id, else by title) and each difference
-becomes a splice into the text that was validated (`textedit.TextDoc`): a value
+becomes a splice into the text that was validated (`textedit.splice.TextDoc`): a value
 replaced where it stands, an entry inserted after its siblings. The result must read
 back as exactly the intended data, else nothing is written. Nothing is deleted:
 activities missing from the table are only reported.
@@ -15,7 +15,9 @@ from typing import Any
 
 from qaplan.errors import QaplanError
 from qaplan.formats.plan import Activity, Criterion, FollowUp, Goal, Plan
-from qaplan.textedit import CannotEdit, Flow, TextDoc
+from qaplan.textedit.newtext import Flow
+from qaplan.textedit.spans import CannotEdit
+from qaplan.textedit.splice import TextDoc
 
 _BOM = b"\xef\xbb\xbf"
 _TOP_ORDER = ["schema", "plan", "owners", "criteria"]

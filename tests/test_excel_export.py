@@ -259,14 +259,14 @@ def plans(draw: Any) -> dict[str, Any]:
 def test_round_trip_property(tmp_path_factory: Any, plan: dict[str, Any]) -> None:
     import os
 
-    from qaplan.model import PlanFile
+    from qaplan.formats.plan import build
     from qaplan.writer import plan_yaml
 
     root = tmp_path_factory.mktemp("rt")
     (root / ".git").mkdir()
     (root / "plans").mkdir()
     source = root / "plans/generated.yaml"
-    source.write_text(plan_yaml(PlanFile.model_validate(plan), source.parent), encoding="utf-8")
+    source.write_text(plan_yaml(build(plan), source.parent), encoding="utf-8")
     cwd = os.getcwd()
     os.chdir(root)
     try:

@@ -58,8 +58,9 @@ def import_workbook(
     With `into`, the plan is read once: those bytes are validated and merged, and
     `into.replace` writes the result only if the file still holds them.
     """
+    from qaplan.excel.header import Options
     from qaplan.excel.read import read_workbook
-    from qaplan.excel.table import Options, import_table
+    from qaplan.excel.table import import_table
     from qaplan.repo import display_path
     from qaplan.words import plural
     from qaplan.writer import modeline, plan_yaml
