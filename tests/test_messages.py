@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli, write
+from conftest import MINIMAL_PLAN, ROOT, run_cli, write
 
 HEAD = """\
 schema: qaplan/v1
@@ -364,3 +364,13 @@ def test_hints_import_nothing_heavy(repo: Path) -> None:
     assert "did you mean 'ongoing'?" in done.stdout
     for heavy in ("pydantic", "openpyxl", "rich", "ruamel", "stdnum"):
         assert f"'{heavy}'" not in modules, heavy
+
+
+@pytest.mark.parametrize(("written", "meant"), [("se", "sv"), ("no", "nb"), ("dk", "da")])
+def test_country_code_for_a_language_gets_did_you_mean(repo: Path, written: str, meant: str) -> None:
+    write(repo / "plans/qaplan.yaml", f"schema: qaplan/v1\nlanguage: {written}\n")
+    write(repo / "plans/p.yaml", MINIMAL_PLAN.format(plan_id="p"))
+    result = run_cli("validate", "plans")
+    assert result.exit_code == 1
+    assert f"language: '{written}' is not allowed" in result.stdout
+    assert f"(did you mean '{meant}'?)" in result.stdout

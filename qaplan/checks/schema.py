@@ -123,6 +123,10 @@ def schema_findings(problems: list[Problem], doc: Document, shape: Record) -> li
     return found
 
 
+# Country codes written where a language code belongs: Sweden, Norway, Denmark.
+_COUNTRY_LANGUAGE = {"se": "sv", "no": "nb", "dk": "da"}
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     """The name of the field a location ends in (`period end` for the period's end)."""
     names = [part for part in loc if isinstance(part, str) and part != "[key]"]
@@ -192,8 +196,12 @@ def _detail(loc: tuple[Any, ...], kind: str, error: Any) -> str:
     elif kind == "literal_error":
         allowed = error["msg"].removeprefix("Input should be ")
         text = f"{_describe(value)} is not allowed; use {allowed}"
-        if isinstance(value, str) and f"'{value.strip().casefold()}'" in allowed:
-            text += f" (did you mean '{value.strip().casefold()}'?)"
+        if isinstance(value, str):
+            # A country code is the usual slip for a language code (se for Swedish).
+            word = value.strip().casefold()
+            word = _COUNTRY_LANGUAGE.get(word, word) if field == "language" else word
+            if f"'{word}'" in allowed:
+                text += f" (did you mean '{word}'?)"
     elif kind == "year":
         text = f"{error['msg']}, got {_describe(value)}"
         form = right_form(loc[:-1])
