@@ -11,7 +11,7 @@ Adding a kind: a module for its format (`qaplan/formats/`), a module of its chec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +22,10 @@ from qaplan.loader import Document
 from qaplan.shape import CONFIG, PLAN, Problem, Record, problems
 from qaplan.values import SCHEMA_V1
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.formats.config import Config
+
 Path_ = tuple[Any, ...]
 _SCHEMA_VERSION = re.compile(r"qaplan/v(\d+)\Z")
 
@@ -30,7 +34,7 @@ _SCHEMA_VERSION = re.compile(r"qaplan/v(\d+)\Z")
 class Scope:
     """What a file's checks see around it: its repository file and the date that is today."""
 
-    config: Mapping[str, Any] | None  # the usable data of the nearest qaplan.yaml
+    config: Config | None  # the nearest qaplan.yaml, as far as it could be read (built once)
     config_file: str | None
     config_unreadable: bool  # a qaplan.yaml applies but nothing in it could be read
     today: date  # today, or `validate --as-of`
@@ -78,9 +82,8 @@ class Checked:
 def _plan_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
     from qaplan.checks import PlanContext, run_plan_checks
 
-    # The typed values are built once here; every plan check reads them.
-    config = _build_config(scope.config) if scope.config else None
-    return run_plan_checks(PlanContext(doc, _build_plan(data), config, scope.config_file,
+    # The typed plan is built once here; every plan check reads it.
+    return run_plan_checks(PlanContext(doc, _build_plan(data), scope.config, scope.config_file,
                                        scope.today, scope.config_unreadable))
 
 

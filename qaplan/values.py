@@ -177,14 +177,25 @@ TERM_PATTERN = (
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
-    """`text` with control characters written as escapes (`\\x1b`), safe to print anywhere."""
-    return _UNPRINTABLE.sub(_escape, text)
+def _short_escape(match: re.Match[str]) -> str:
+    return _SHORT.get(match.group()) or _escape(match)
+
+
+def printable(text: str, *, short: bool = False) -> str:
+    """`text` with control characters written as escapes (`\\x1b`), safe to print anywhere;
+    `short`: tab and line breaks as YAML writes them (`\\n`), for cells read by people."""
+    # Fast path: what str.isprintable() accepts holds none of them (reports have many cells).
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_short_escape if short else _escape, text)
 
 
 def derived_id(criterion: int, goal: int | None = None, activity: int | None = None) -> str:

@@ -64,10 +64,8 @@ class Workspace:
         for result in self.results:
             config = result.config
             value = result.build()
-            language = getattr(value, "language", None) or (
-                config.config.language if config and config.config else None) or "en"
             yield Entry(result.file, value, config.config if config else None,
-                        config.file if config else None, language)
+                        config.file if config else None, result.language_of(value))
 
     def __len__(self) -> int:
         return len(self.results)
@@ -75,16 +73,9 @@ class Workspace:
     def owner_names(self) -> dict[str, str]:
         """Owner key -> name: the repository's qaplan.yaml first, else the first file in path
         order that names the owner."""
-        names: dict[str, str] = {}
-        for result in self.results:
-            config = result.config.config if result.config is not None else None
-            if config is not None:
-                for key, owner in config.owners.items():
-                    names.setdefault(key, owner.name)
-        for entry in self.plans():
-            for key, owner in getattr(entry.value, "owners", {}).items():
-                names.setdefault(key, owner.name)
-        return names
+        from qaplan.reports.owners import owner_names
+
+        return owner_names(self.plans())
 
     @property
     def units(self) -> Config | None:

@@ -40,7 +40,7 @@ def check_document(
                 return _skipped(result, f"has no 'schema: {SCHEMA_V1}'")
             if kind is not None:
                 result.kind = kind.name
-                scope = Scope(config.data if config else None, config.file if config else None,
+                scope = Scope(config.config if config else None, config.file if config else None,
                               config is not None and config.data is None, today)
                 checked = check(kind, doc, scope)
                 result.findings.extend(checked.findings)

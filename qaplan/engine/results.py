@@ -131,7 +131,11 @@ class FileResult:
     @property
     def language(self) -> str:
         """The file's language, else the repository's default, else English."""
-        value = self.value
+        return self.language_of(self.value)
+
+    def language_of(self, value: Any) -> str:
+        """The language of `value` (this file's typed value), else the repository's default,
+        else English."""
         language = getattr(value, "language", None) if value is not None else None
         if language:
             return str(language)

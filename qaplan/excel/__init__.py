@@ -12,8 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qaplan.errors import QaplanError
-
 
 @dataclass(slots=True)
 class ImportOutcome:
@@ -154,14 +152,3 @@ def export_workbook(
         owner_names = {key: names.get(key, key) for key in used | set(plan.owners)}
         sheets.append(SheetPlan(plan, language or result.language, owner_names, year, as_of))
     return workbook_bytes(sheets)
-
-
-
-
-def check_language(language: str | None) -> str | None:
-    """The --lang option, checked against the languages plans may have."""
-    from qaplan.values import LANGUAGES
-
-    if language is not None and language not in LANGUAGES:
-        raise QaplanError(f"--lang: '{language}' is not one of {', '.join(LANGUAGES)}")
-    return language

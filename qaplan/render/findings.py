@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 
 from qaplan.codes import Finding
-from qaplan.render.text import plural, printable
+from qaplan.render.text import printable
+from qaplan.words import plural
 
 
 def _summary(findings: list[Finding], files: int) -> tuple[int, int]:

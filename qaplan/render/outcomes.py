@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qaplan.render.text import plural
 from qaplan.repo import display_path
+from qaplan.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

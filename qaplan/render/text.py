@@ -1,33 +1,20 @@
-"""Plan text made safe to show: for terminals and logs, for Markdown, and count phrases.
+"""Plan text made safe to show: for terminals and logs, and for Markdown.
 
-Light on purpose (no imports beyond `re`): `validate`'s text format uses it on every run.
+Light on purpose (nothing beyond `re` and qaplan's values): `validate`'s text format uses it
+on every run.
 """
 
 from __future__ import annotations
 
 import re
 
-# What a terminal, a CI log or a text viewer would act on instead of showing: every C0 control
-# (tab and line break too: one finding or row is one line), DEL, every C1 control (ESC's 8-bit
-# twin CSI is one of them), the Unicode line and paragraph separators, and the bidi embeddings,
-# overrides and isolates that can make text read in another order than it is stored.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    """YAML's double-quoted escape of one character: what the user would write to get it."""
-    char = match.group()
-    if char in _SHORT:
-        return _SHORT[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from qaplan import values
 
 
 def printable(text: str) -> str:
-    """`text` with control, line-separator and bidi-override characters written as escapes."""
-    # Fast path: what str.isprintable() accepts holds none of them (reports have many cells).
-    return text if text.isprintable() else _UNSAFE.sub(_escape, text)
+    """`text` with control, line-separator and bidi-override characters written as escapes;
+    tab and line breaks as `\\t`, `\\n`, `\\r`, so that one finding or row stays one line."""
+    return values.printable(text, short=True)
 
 
 # Characters that make Markdown or HTML syntax inside a line: emphasis, code, links and images
@@ -59,8 +46,3 @@ def markdown_text(text: str) -> str:
     if match.group(2)[0].isdigit():
         return text[:end] + "\\" + text[end:]
     return text[: match.start(2)] + "\\" + text[match.start(2):]
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """`1 activity`, `2 activities`, `0 plans`."""
-    return f"{count} {one if count == 1 else many or one + 's'}"

@@ -10,9 +10,9 @@ from typing import Any
 
 from qaplan import i18n
 from qaplan.formats.plan import Activity, FollowUp, Plan
-from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.values import Due, State
+from qaplan.words import plural
 
 YEAR_KINDS = ("state_changed", "note_unchanged", "follow_up_missing", "follow_up_added")
 REVISION_KINDS = (

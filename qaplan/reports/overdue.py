@@ -9,11 +9,11 @@ from typing import Any
 
 from qaplan import i18n
 from qaplan.formats.plan import Activity, Plan
-from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
 from qaplan.reports.owners import OwnerNames
 from qaplan.values import State
+from qaplan.words import plural
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from qaplan import i18n
 from qaplan.formats.plan import Activity, Plan
-from qaplan.render.text import plural
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
 from qaplan.reports.overdue import (
@@ -23,6 +22,7 @@ from qaplan.reports.overdue import (
     sort_key,
 )
 from qaplan.values import State
+from qaplan.words import plural
 
 NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
