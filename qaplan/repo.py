@@ -49,9 +49,12 @@ def _printable(name: str) -> str:
     return name.replace("\\", "\\\\")
 
 
+DEFAULT_DIRS = ("plans", "deviations")  # where a repository keeps its qaplan files
+
+
 def default_paths() -> list[str]:
-    """`plans/` when it exists, else the current directory."""
-    return ["plans"] if Path("plans").is_dir() else ["."]
+    """`plans/` and `deviations/`, those that exist; else the current directory."""
+    return [name for name in DEFAULT_DIRS if Path(name).is_dir()] or ["."]
 
 
 def discover(

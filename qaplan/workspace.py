@@ -52,20 +52,31 @@ class Entry:
 
 @dataclass(slots=True)
 class Workspace:
-    """The usable files of one kind under some paths (or at a git revision), and the notes
-    that say which files were left out and why."""
+    """The usable files of the kinds asked for under some paths (or at a git revision), and
+    the notes that say which files were left out and why."""
 
-    kind: str
+    kind: str | tuple[str, ...]  # the kind (or kinds) loaded
     results: list[FileResult]
     notes: list[str] = field(default_factory=list)
 
-    def plans(self) -> Iterator[Entry]:
-        """Each usable file in path order, its typed value built as it is reached."""
+    def entries(self, kind: str | None = None) -> Iterator[Entry]:
+        """Each usable file (of `kind`, or of every kind loaded) in path order, its typed
+        value built as it is reached."""
         for result in self.results:
+            if kind is not None and result.kind != kind:
+                continue
             config = result.config
             value = result.build()
             yield Entry(result.file, value, config.config if config else None,
                         config.file if config else None, result.language_of(value))
+
+    def plans(self) -> Iterator[Entry]:
+        """Each usable plan file in path order, its typed value built as it is reached."""
+        return self.entries("plan")
+
+    def count(self, kind: str) -> int:
+        """How many usable files of `kind` the workspace holds."""
+        return sum(1 for result in self.results if result.kind == kind)
 
     def __len__(self) -> int:
         return len(self.results)
@@ -89,11 +100,12 @@ class Workspace:
 
 def load(
     paths: list[str] | None = None, *, as_of: date | None = None, rev: str | None = None,
-    skip_invalid: bool = False, use_cache: bool = True, kind: str = "plan",
+    skip_invalid: bool = False, use_cache: bool = True, kind: str | tuple[str, ...] = "plan",
     progress: Progress | None = None, skip_option: str | None = None,
 ) -> Workspace:
-    """The usable files of `kind` under `paths` (default: plans/ or .), on disk or at git
-    revision `rev`; `as_of` is only what "today" means in the checks (default: today)."""
+    """The usable files of `kind` (a kind's name, or several) under `paths` (default: plans/
+    and deviations/, or .), on disk or at git revision `rev`; `as_of` is only what "today"
+    means in the checks (default: today)."""
     today = as_of or date.today()
     if rev is not None:
         from qaplan.git import git_root, plans_at, resolve
@@ -110,7 +122,8 @@ def load(
     if run.fatal:
         raise QaplanError("\n".join([*run.fatal, *notes]))
     notes.extend(_config_notes(run.files))
-    usable, left_out = admit([r for r in run.files if r.kind in (kind, INVALID)],
+    kinds = (kind,) if isinstance(kind, str) else kind
+    usable, left_out = admit([r for r in run.files if r.kind in (*kinds, INVALID)],
                              skip_invalid, skip_option)
     if left_out and usable:
         notes.extend(f"note: skipped {why}" for why in left_out)
@@ -120,7 +133,8 @@ def load(
         reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
         reasons = reasons or [f"{r.file}: the repository file, not a plan"
                               for r in run.files if r.kind == "config"]
-        raise QaplanError("\n  ".join(["no valid plan files to report on:", *reasons]))
+        wanted = " or ".join(kinds)
+        raise QaplanError("\n  ".join([f"no valid {wanted} files to report on:", *reasons]))
     return Workspace(kind, usable, notes)
 
 
