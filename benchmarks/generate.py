@@ -47,8 +47,8 @@ def plan_text(index: int, criteria: int = 6, goals: int = 2, activities: int = 3
                 owners = ", ".join(rnd.sample(sorted(OWNERS), rnd.randint(1, 2)))
                 lines += [
                     f"          - id: C{c}.G{g}.A{a}",
-                    "            title: Analysera vad som kommer in i feedbacksystemet och återkoppla "
-                    f"resultatet till kursansvariga och programnämnden ({a})",
+                    ("            title: Analysera vad som kommer in i feedbacksystemet och återkoppla "
+                     f"resultatet till kursansvariga och programnämnden ({a})"),
                     f"            start: {start}",
                     f"            end: {end_text}",
                     f"            owners: [{owners}]",

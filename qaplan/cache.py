@@ -25,7 +25,7 @@ from qaplan import __version__
 from qaplan.repo import git_root
 
 DIRECTORY = ".qaplan_cache"
-_FORMAT = "3"  # 3: signed entries; 2: the data on its own line, parsed only when needed
+_FORMAT = "4"  # 4: whether an entry has data; 3: signed entries; 2: the data on its own line
 _KEY_NAME = "key"
 _KEY_SIZE = 32
 _PERSON = b"qaplan-cache"  # BLAKE2b personalisation: this key signs cache entries only
@@ -120,29 +120,50 @@ class Cache:
             return None
         return entry, data
 
-    def put(self, key: str, entry: dict[str, Any], data: Any) -> None:
-        """Write a signed entry: its fields and `data`, as JSON."""
+    def data(self, key: str) -> bytes | None:
+        """The data line of a signed entry (JSON text), or None when it is missing or unsigned."""
+        found = self.get(key, True)
+        return None if found is None else found[1]
+
+    def put(self, key: str, entry: dict[str, Any], data: Any) -> bool:
+        """Write a signed entry: its fields and `data`, as JSON; False when it was not written."""
         try:
             head = json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError, RecursionError):
-            return  # nothing JSON can hold is worth a cache entry
-        self.put_raw(key, head.encode("utf-8", "surrogatepass"),
-                     text.encode("utf-8", "surrogatepass"))
+            return False  # nothing JSON can hold is worth a cache entry
+        return self.put_raw(key, head.encode("utf-8", "surrogatepass"),
+                            text.encode("utf-8", "surrogatepass"))
 
-    def put_raw(self, key: str, head: bytes, data: bytes) -> None:
+    def put_raw(self, key: str, head: bytes, data: bytes) -> bool:
         """Sign and write an entry: `MAC DIGEST`, the fields line `head`, then the `data` line."""
         path = self._path(key)
         digest = _digest(data)
         try:
             if path.parent not in self._made:
                 if _private_directory(path.parent) is None:
-                    return
+                    return False
                 self._made.add(path.parent)
             seal = self._seal(key, head, digest) + b" " + digest
             _write_private(path, b"\n".join((seal, head, data)))
         except OSError:
-            return  # a cache that cannot be written is merely a slower run
+            return False  # a cache that cannot be written is merely a slower run
+        return True
+
+
+def scratch() -> Cache | None:
+    """A cache for this run only, in a private temporary directory removed when the process
+    ends: where a report's checked data waits when there is no cache (`--no-cache`), so that
+    memory does not hold every file's data until the report reads it."""
+    import atexit
+    import shutil
+
+    try:
+        directory = Path(tempfile.mkdtemp(prefix="qaplan-"))  # 0700
+    except OSError:
+        return None
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)  # forked workers skip atexit
+    return Cache(directory, os.urandom(_KEY_SIZE))
 
 
 def _digest(data: bytes) -> bytes:

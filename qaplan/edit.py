@@ -22,7 +22,7 @@ from qaplan.textedit.splice import TextDoc
 _BOM = b"\xef\xbb\xbf"
 _TOP_ORDER = ["schema", "plan", "owners", "criteria"]
 _ROW_ORDER = ["id", "title", "goals", "activities"]
-_ACTIVITY_ORDER = ["id", "title", "start", "end", "owners", "status"]
+_ACTIVITY_ORDER = ["id", "title", "start", "end", "owners", "status", "help_needed"]
 _FOLLOW_UP_ORDER = ["state", "note"]
 Path_ = tuple[Any, ...]
 
@@ -62,6 +62,8 @@ def _activity_map(activity: Any) -> dict[str, Any]:
         items["owners"] = list(activity.owners)
     if activity.status:
         items["status"] = {year: _status_entry(f) for year, f in sorted(activity.status.items())}
+    if activity.help_needed is not None:
+        items["help_needed"] = activity.help_needed
     return items
 
 
@@ -192,6 +194,9 @@ class _Merger:
         if new.owners and list(new.owners) != list(old.owners):
             self.doc.set(path, "owners", list(new.owners), _ACTIVITY_ORDER)
             self.change(f"{old.key}: owners {_shown(old.owners)} -> [{', '.join(new.owners)}]")
+        if new.help_needed and new.help_needed != old.help_needed:
+            self.doc.set(path, "help_needed", new.help_needed, _ACTIVITY_ORDER)
+            self.change(f"{old.key}: help_needed {_shown(old.help_needed)} -> {new.help_needed!r}")
         entries: dict[int, tuple[Any, Any]] = {}
         for year in self.imported.years:
             entry = new.status.get(year)

@@ -12,12 +12,18 @@ from typing import Any
 
 from qaplan import loader
 from qaplan.checks import (
+    catalogues,
     config,
+    continues,
     dates,
+    deviation,
+    feedback,
     files,
     ids,
+    milestones,
     owners,
     personal_data,
+    recurrence,
     repeated_owners,
     repository,
     schema,
@@ -36,10 +42,16 @@ DECLARING: tuple[ModuleType, ...] = (
     ids,
     owners,
     config,  # qaplan.yaml's units tree
-    repository,  # plan ids across files, silenced errors
+    repository,  # ids across files (plans, cases), silenced errors
     repeated_owners,
     text,
     personal_data,  # QP3xx
+    deviation,  # QP5xx: deviation cases
+    feedback,  # QP60x: stakeholders, channels, communication
+    milestones,  # QP61x: qaplan.yaml's calendar
+    continues,  # QP70x: links across plan periods
+    recurrence,  # QP71x: recurring activities
+    catalogues,  # QP72x: criteria catalogues and `covers`
 )
 
 CODES: dict[str, Code] = {

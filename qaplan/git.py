@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from qaplan.errors import QaplanError
 
@@ -99,29 +102,54 @@ def show(root: Path, commit: str, path: str) -> bytes:
     return done.stdout
 
 
-def show_many(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
-    """The contents of many `paths` at `commit`, read by one `git cat-file --batch`."""
+def show_many(root: Path, commit: str, paths: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The contents of many `paths` at `commit`, one at a time as one `git cat-file --batch`
+    writes them (never all in memory at once)."""
     batchable = [path for path in paths if "\n" not in path and "\r" not in path]
-    found: dict[str, bytes] = {}
     if batchable:
         request = "".join(f"{commit}:{path}\n" for path in batchable).encode("utf-8", "surrogateescape")
-        done = _git(["cat-file", "--batch"], root, request)
-        if done.returncode != 0:
-            raise QaplanError(
-                f"git cat-file --batch failed: {done.stderr.decode(errors='replace').strip()}")
-        out, at = done.stdout, 0
-        for path in batchable:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            if len(header) != 3 or header[1] != b"blob":
-                raise QaplanError(f"git cat-file {commit}:{path}: {out[at:end].decode(errors='replace')}")
-            size = int(header[2])
-            found[path] = out[end + 1:end + 1 + size]
-            at = end + 1 + size + 1  # the content is followed by a line break
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            git = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, env=env,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
+        assert git.stdin is not None and git.stdout is not None and git.stderr is not None
+        # Written from a thread: git answers while it reads, and both pipes are bounded.
+        feeder = threading.Thread(target=_feed, args=(git.stdin, request), daemon=True)
+        feeder.start()
+        try:
+            for path in batchable:
+                line = git.stdout.readline()
+                header = line.split()
+                if not line:
+                    raise QaplanError("git cat-file --batch failed: "
+                                      f"{git.stderr.read().decode(errors='replace').strip()}")
+                if len(header) != 3 or header[1] != b"blob":
+                    raise QaplanError(f"git cat-file {commit}:{path}: "
+                                      f"{line.decode(errors='replace').strip()}")
+                content = git.stdout.read(int(header[2]))
+                git.stdout.read(1)  # the content is followed by a line break
+                yield path, content
+        finally:
+            git.stdout.close()
+            git.kill()
+            git.wait()
+            feeder.join()
+            git.stderr.close()
+    done = set(batchable)
     for path in paths:  # a name git's batch format cannot carry
-        if path not in found:
-            found[path] = show(root, commit, path)
-    return found
+        if path not in done:
+            yield path, show(root, commit, path)
+
+
+def _feed(pipe: IO[bytes], request: bytes) -> None:
+    try:
+        with pipe:
+            pipe.write(request)
+    except OSError:
+        pass  # git stopped reading: the reader says why
 
 
 def pathspecs(root: Path, paths: list[str]) -> list[str]:
@@ -145,12 +173,15 @@ def under(path: str, spec: str) -> bool:
 
 
 def plans_at(
-    root: Path, commit: str, label: str, paths: list[str], as_of: date, skip_invalid: bool
+    root: Path, commit: str, label: str, paths: list[str], as_of: date, skip_invalid: bool,
+    kinds: tuple[str, ...] = ("plan", "deviation"),
 ) -> tuple[list[FileResult], list[str]]:
-    """The valid plans under PATHS at `commit`; a plan with errors stops (exit 2) unless skipped."""
+    """The valid plans (and deviation cases: files of `kinds`) under PATHS at `commit`; a file
+    with errors stops (exit 2) unless skipped."""
     from qaplan.engine.files import config_from_blob
-    from qaplan.engine.results import SKIPPED, ConfigResult
+    from qaplan.engine.results import INVALID, SKIPPED, ConfigResult
     from qaplan.engine.run import check_blobs
+    from qaplan.kinds import KINDS
     from qaplan.refusal import admit
     from qaplan.repo import CONFIG_NAME, SKIPPED_DIRS, YAML_SUFFIXES, Candidate, display_path
     from qaplan.words import plural
@@ -185,28 +216,64 @@ def plans_at(
 
     chosen = [rel for rel in tree if wanted(rel)]
     config_files = [rel for rel in tree if rel.rsplit("/", 1)[-1] == CONFIG_NAME]
-    blobs.update(show_many(root, commit, chosen + config_files))
-    work = [(Candidate(root / rel, display_path(root / rel), False, rel), nearest_config(rel),
-             blobs.pop(rel)) for rel in chosen]
+    blobs.update(show_many(root, commit, config_files))
+    shown = {rel: display_path(root / rel) for rel in chosen}
+    # Plan files stream from git into the checks: only the files in flight are in memory.
+    work = ((Candidate(root / rel, shown[rel], False, rel), nearest_config(rel), content)
+            for rel, content in show_many(root, commit, chosen))
     notes: list[str] = []
     results = []
-    for result in check_blobs(work, as_of):
+    for result in check_blobs(work, list(shown.values()), as_of):
         if result.kind == SKIPPED:
             if result.note:
                 notes.append(result.note)
             continue
-        results.append(result)
+        if result.kind in (*kinds, INVALID):
+            results.append(result)
     plans, left_out = admit(results, skip_invalid, "--skip-invalid", label)
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for result in plans:
-        plan_id = result.plan.plan.id
-        if plan_id in seen:
+        kind, file_id = KINDS[result.kind], result.file_id
+        if file_id is None:
+            continue
+        if (result.kind, file_id) in seen:
             raise QaplanError(
-                f"at {label}: {result.file} and {seen[plan_id]} both have plan id '{plan_id}'; "
-                "a revision diff matches plans by id"
+                f"at {label}: {result.file} and {seen[result.kind, file_id]} both have "
+                f"{kind.id_name} '{file_id}'; a revision diff matches {kind.name}s by id"
             )
-        seen[plan_id] = result.file
+        seen[result.kind, file_id] = result.file
     notes.extend(f"note: skipped {why}" for why in left_out)
     if left_out:
         notes.append(f"note: skipped {plural(len(left_out), 'invalid file')} at {label}")
     return plans, notes
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a report's plans come from: the commit checked out, and whether the files differ."""
+
+    commit: str | None  # HEAD's id; None when there is none (see `missing`)
+    uncommitted: bool  # a YAML file under the paths differs from HEAD (or is untracked)
+    missing: str | None = None  # why there is no commit: not a repository, no git, no commits
+
+
+def source_of(paths: list[str]) -> Source:
+    """The commit of the plans under `paths` (relative to the current directory) and whether
+    a YAML file there differs from it (other files, such as a report written beside the
+    plans or the cache, do not count); outside git, says why instead of failing."""
+    here = Path.cwd()
+    try:
+        top = _git(["rev-parse", "--show-toplevel"], here)
+        if top.returncode != 0:
+            return Source(None, False, "not in a git repository")
+        head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], here)
+        if head.returncode != 0:
+            return Source(None, True, "no commit yet")
+        changed = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
+                       here)
+    except QaplanError:
+        return Source(None, False, "git is not installed")
+    # -z: "XY path" entries separated by NUL (a rename adds its old path as one more entry)
+    entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    yaml = any(entry.endswith((".yaml", ".yml")) for entry in entries)
+    return Source(head.stdout.decode().strip(), changed.returncode != 0 or yaml)

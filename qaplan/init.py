@@ -31,6 +31,8 @@ STATIC_FILES = {
     "vscode-settings.json": ".vscode/settings.json",
     "vscode-extensions.json": ".vscode/extensions.json",
 }
+# Written only when asked (`init --reminders`): the weekly reminder job.
+REMINDER_FILES = {"github-reminders.yml": ".github/workflows/qaplan-reminders.yml"}
 # The CI and editor files that `examples/` shows as they are written.
 EXAMPLE_FILES = tuple(path for path in STATIC_FILES.values() if path != "qaplan.yaml")
 # Where the templates name what CI and pre-commit install (`--source`).
@@ -132,10 +134,12 @@ def static_text(name: str, source: str | None = None) -> str:
     return template(name).replace(SOURCE_MARK, json.dumps(source or default_source()))
 
 
-def scaffold(today: date, source: str | None = None) -> dict[str, str]:
+def scaffold(today: date, source: str | None = None, reminders: bool = False) -> dict[str, str]:
     """Every file init writes (but .gitignore): path relative to the repository root -> text."""
     result = {PLAN_PATH: starter_plan(today)}
     result |= {path: static_text(name, source) for name, path in STATIC_FILES.items()}
+    if reminders:
+        result |= {path: static_text(name, source) for name, path in REMINDER_FILES.items()}
     result[PLAN_SCHEMA_PATH] = _schema_text(config=False)
     result[CONFIG_SCHEMA_PATH] = _schema_text(config=True)
     return dict(sorted(result.items()))
@@ -186,12 +190,12 @@ def _gitignore(path: Path) -> tuple[_Write | None, str | None]:
 
 
 def _plan(root: Path, today: date, source: str | None, force: bool,
-          result: InitResult) -> list[_Write]:
+          result: InitResult, reminders: bool = False) -> list[_Write]:
     """Every write init will make; raises, naming every conflicting path, before any write."""
     conflicts: list[str] = []
     blocked: dict[Path, list[str]] = {}  # a file where a directory belongs -> what it blocks
     writes: list[_Write] = []
-    for relative, text in scaffold(today, source).items():
+    for relative, text in scaffold(today, source, reminders).items():
         path = root / relative
         blocker = _blocker(path)
         if blocker is not None:
@@ -225,13 +229,14 @@ def _plan(root: Path, today: date, source: str | None, force: bool,
 
 
 def init_repository(root: Path, today: date, force: bool = False,
-                    source: str | None = None) -> InitResult:
+                    source: str | None = None, reminders: bool = False) -> InitResult:
     """Write the scaffold under `root`, all or nothing; an existing file is kept unless `force`."""
     if root.exists() and not root.is_dir():
         raise QaplanError(f"{display_path(root)}: exists and is not a directory")
     result = InitResult()
-    writes = _plan(root, today, source, force, result)
-    carriers = {root / path for name, path in STATIC_FILES.items() if SOURCE_MARK in template(name)}
+    writes = _plan(root, today, source, force, result, reminders)
+    carriers = {root / path for name, path in (STATIC_FILES | REMINDER_FILES).items()
+                if SOURCE_MARK in template(name)}
     created: list[Path] = []  # directories made, to remove again if a write fails
     done: list[_Write] = []
     try:

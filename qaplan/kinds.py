@@ -20,6 +20,7 @@ from qaplan.checks.files import QP008, QP009
 from qaplan.codes import Finding
 from qaplan.loader import Document
 from qaplan.shape import CONFIG, PLAN, Problem, Record, problems
+from qaplan.shapes_deviation import DEVIATION
 from qaplan.values import SCHEMA_V1
 
 TYPE_CHECKING = False
@@ -55,11 +56,15 @@ class Kind:
     file_name: str | None = None  # or the one file name that names it (qaplan.yaml)
     looks_like: tuple[str, ...] = ()  # top-level keys of a file meant to be this kind
     id_path: Path_ | None = None  # where the id that is unique in a repository stands
+    id_name: str = "id"  # what findings call that id ("plan id", "case id")
     schema_file: str | None = None  # its JSON Schema in `schemas/`
     json_schema: Callable[[], dict[str, Any]] | None = None
     # What of a file with shape problems is still usable (qaplan.yaml: the rest of it);
     # None: a file with problems has no value, and reports refuse it.
     salvage: Callable[[Any, list[Problem]], Any] | None = None
+    # What the rules that span files need of a file beyond its id: a plan's `continues` links,
+    # its closed flag and activity ids (`qaplan.checks.continues.plan_links`).
+    links: Callable[[Document, Any], Any] | None = None
 
     def file_id(self, data: Any) -> str | None:
         """The file's id at `id_path` in checked data (None for kinds without one)."""
@@ -88,10 +93,13 @@ def _plan_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
 
 
 def _config_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
+    from qaplan.checks.catalogues import config_catalogues
     from qaplan.checks.config import config_checks, ignore_rule_checks
+    from qaplan.checks.milestones import milestone_checks
     from qaplan.findings import CODES
 
-    return [*config_checks(doc, data), *ignore_rule_checks(doc, data, CODES)]
+    return [*config_checks(doc, data), *ignore_rule_checks(doc, data, CODES),
+            *milestone_checks(doc, data), *config_catalogues(doc, data)]
 
 
 def _config_salvage(data: Any, found: list[Problem]) -> Any:
@@ -112,6 +120,31 @@ def _build_config(data: Any) -> Any:
     return build(data)
 
 
+def _deviation_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
+    from qaplan.checks.deviation import CaseContext, run_case_checks
+
+    return run_case_checks(CaseContext(doc, _build_deviation(data), scope.config,
+                                       scope.config_file, scope.today, scope.config_unreadable))
+
+
+def _build_deviation(data: Any) -> Any:
+    from qaplan.formats.deviation import build
+
+    return build(data)
+
+
+def _deviation_schema() -> dict[str, Any]:
+    from qaplan.model_deviation import deviation_json_schema
+
+    return deviation_json_schema()
+
+
+def _plan_links(doc: Document, data: Any) -> Any:
+    from qaplan.checks.continues import plan_links
+
+    return plan_links(doc, data)
+
+
 def _plan_schema() -> dict[str, Any]:
     from qaplan.model import plan_json_schema
 
@@ -126,15 +159,20 @@ def _config_schema() -> dict[str, Any]:
 
 PLAN_KIND = Kind(
     name="plan", shape=PLAN, build=_build_plan, checks=_plan_checks, key="plan",
-    looks_like=("plan", "criteria"), id_path=("plan", "id"), schema_file="plan.schema.json",
-    json_schema=_plan_schema,
+    looks_like=("plan", "criteria"), id_path=("plan", "id"), id_name="plan id",
+    schema_file="plan.schema.json", json_schema=_plan_schema, links=_plan_links,
 )
 CONFIG_KIND = Kind(
     name="config", shape=CONFIG, build=_build_config, checks=_config_checks,
     file_name="qaplan.yaml", schema_file="qaplan.schema.json", json_schema=_config_schema,
     salvage=_config_salvage,
 )
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (PLAN_KIND, CONFIG_KIND)}
+DEVIATION_KIND = Kind(
+    name="deviation", shape=DEVIATION, build=_build_deviation, checks=_deviation_checks,
+    key="deviation", looks_like=("deviation",), id_path=("deviation", "id"), id_name="case id",
+    schema_file="deviation.schema.json", json_schema=_deviation_schema,
+)
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (PLAN_KIND, CONFIG_KIND, DEVIATION_KIND)}
 
 
 def register(kind: Kind) -> None:

@@ -20,6 +20,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from qaplan.formats.feedback import DAY_PATTERN, parse_day
+from qaplan.recurrence import MONTH_DAY_PATTERN, parse_month_day
+from qaplan.shape import CONTINUES_PATTERN, EMAIL_PATTERN, FROM_PATTERN, HOST_PATTERN
 from qaplan.values import (
     _YEAR,
     BLANK_TEXT,
@@ -86,6 +89,24 @@ Slug = Annotated[
     Field(pattern=SLUG_PATTERN, max_length=200),
 ]
 OwnerKey = Annotated[str, Field(pattern=OWNER_KEY_PATTERN, max_length=100)]
+# Stakeholder and channel keys follow the owner keys' rule: no spaces, commas or controls.
+StakeholderKey = Annotated[str, Field(pattern=OWNER_KEY_PATTERN, max_length=100)]
+
+
+def _validate_day(value: Any) -> Any:
+    try:
+        parse_day(value)
+    except ValueError as exc:
+        raise PydanticCustomError("date_form", "{detail}", {"detail": str(exc)}) from None
+    return value
+
+
+Day = Annotated[
+    str,
+    PlainValidator(_validate_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN,
+                    "examples": ["2025-02-01"]}),
+]
 
 
 def _validate_title(value: str) -> str:
@@ -128,6 +149,10 @@ class Owner(_Strict):
     description: str | None = Field(
         None, description="What this role does, for readers of the plan."
     )
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = Field(
+        None, description="The role's functional address (not a person's), where `qaplan remind` "
+        "sends the owner's reminders.", examples=["kvalitet@example.se"]
+    )
 
 
 class FollowUp(_Strict):
@@ -143,6 +168,21 @@ class FollowUp(_Strict):
         description="What happened that year, as written in the yearly follow-up.",
         examples=["Rutin på plats."],
     )
+
+
+class Communication(_Strict):
+    """One time a result was fed back to a stakeholder ("återföring")."""
+
+    to: StakeholderKey = Field(
+        description="Key of the stakeholder told (from `stakeholders:` in qaplan.yaml).",
+        examples=["students"],
+    )
+    channel: StakeholderKey | None = Field(
+        None, description="Key of the channel used (from `channels:` in qaplan.yaml).",
+        examples=["web"],
+    )
+    date: Day | None = Field(None, description="When they were told: a date, not in the future.")
+    note: str | None = Field(None, description="What was communicated, or where to find it.")
 
 
 class _Row(_Strict):
@@ -179,6 +219,42 @@ class Activity(_Row):
             "examples": [{"2024": {"state": "done", "note": "Rutin på plats."}}],
         },
     )
+    feedback: Annotated[list[StakeholderKey], _NoneIsEmpty(list)] = Field(
+        default_factory=list,
+        description="Keys of the stakeholders who must hear the result (from `stakeholders:` in "
+        "qaplan.yaml).",
+        examples=[["students", "staff"]],
+    )
+    communicated: Annotated[list[Communication], _NoneIsEmpty(list)] = Field(
+        default_factory=list,
+        description="Each time the result was fed back to a stakeholder.",
+        examples=[[{"to": "students", "channel": "web", "date": "2025-02-01"}]],
+    )
+    help_needed: str | None = Field(
+        None,
+        description="What the unit needs help with to carry the activity out (listed under "
+        "\"What do we need help with?\" in the yearly report).",
+        examples=["Ressurser til analyse av frafallsdata."],
+    )
+    continues: Annotated[str, Field(pattern=CONTINUES_PATTERN, max_length=401)] | None = Field(
+        None,
+        description="The activity of an earlier, closed plan that this one carries on: "
+        "OLD-PLAN-ID/ACTIVITY-ID (`qaplan rollover` writes it).",
+        examples=["lakarprogrammet/C1.G1.A2"],
+    )
+    every: Literal["term", "year"] | None = Field(
+        None,
+        description="A recurring activity: due once every term (VT on 30 June, HT on 31 December) "
+        "or every year, from `start` (else the plan period's start) to `end` (else the period's "
+        "end); the follow-up of each year records that year's occurrences.",
+        examples=["term"],
+    )
+    due: str | None = Field(  # its form is checked by QP712, which says how to write it
+        None,
+        description="With `every: year`: the day each year's occurrence is due, MM-DD in quotes "
+        "(default \"12-31\").",
+        examples=["06-15"],
+    )
 
 
 class Goal(_Row):
@@ -189,6 +265,12 @@ class Goal(_Row):
         description="Activities for the goal.",
         examples=[[{"id": "C1.G1.A1", "title": "Analysera feedbacken", "end": 2025}]],
     )
+    covers: Annotated[list[str], _NoneIsEmpty(list)] = Field(
+        default_factory=list,
+        description="Catalogue items the goal and its activities cover (besides its criterion's), "
+        "as catalogue:item.",
+        examples=[["esg:1.3", "uka:3.2"]],
+    )
 
 
 class Criterion(_Row):
@@ -198,6 +280,12 @@ class Criterion(_Row):
         default_factory=list,
         description="Quality goals under the criterion.",
         examples=[[{"id": "C1.G1", "title": "Användbar feedback", "activities": []}]],
+    )
+    covers: Annotated[list[str], _NoneIsEmpty(list)] = Field(
+        default_factory=list,
+        description="Catalogue items the criterion's goals and activities cover, as "
+        "catalogue:item (`qaplan coverage` lists them).",
+        examples=[["esg:1.1"]],
     )
 
 
@@ -222,6 +310,10 @@ class PlanInfo(_Strict):
         "else en.", examples=["sv"]
     )
     period: Period | None = Field(None, description="The plan period.")
+    closed: Day | None = Field(
+        None, description="The day the plan period was closed (`qaplan rollover` writes it); "
+        "reports skip a closed plan unless asked to include it.", examples=["2026-12-31"]
+    )
 
 
 class PlanFile(_Strict):
@@ -247,6 +339,20 @@ class PlanFile(_Strict):
     )
 
 
+class Stakeholder(_Strict):
+    """A group that must hear the results of the quality work."""
+
+    name: str = Field(description="The name as reports show it.", examples=["Studenter"])
+    description: str | None = Field(None, description="Who belongs to it, for readers.")
+
+
+class Channel(_Strict):
+    """A channel through which results are fed back."""
+
+    name: str = Field(description="The name as reports show it.", examples=["Webbplatsen"])
+    description: str | None = Field(None, description="What the channel is, for readers.")
+
+
 class Unit(_Strict):
     """A unit of the organisation (faculty, department, programme)."""
 
@@ -265,6 +371,67 @@ class IgnoreRule(_Strict):
     )
 
 
+class CatalogueItem(_Strict):
+    """One item of a criteria catalogue: its number and title."""
+
+    id: Slug = Field(description="The item's number, as `covers` names it.", examples=["1.3"])
+    title: Title = Field(description="The item's title.")
+
+
+class Catalogue(_Strict):
+    """A criteria catalogue of the repository: its items here, or in a file."""
+
+    title: str | None = Field(None, description="The catalogue's title.")
+    source: str | None = Field(None, description="Where its text is published (a URL).")
+    version: str | None = Field(None, description="The date of the version, in quotes.")
+    items: list[CatalogueItem] = Field(default_factory=list, description="Its items, in order.")
+    file: str | None = Field(
+        None, description="Or a catalogue file (relative to qaplan.yaml) with `catalogue:` and "
+        "`items:`, as the shipped ones.", examples=["catalogues/policy.yaml"],
+    )
+
+
+def _validate_month_day(value: Any) -> Any:
+    try:
+        parse_month_day(value)
+    except ValueError as exc:
+        raise PydanticCustomError("month_day_form", "{detail}", {"detail": str(exc)}) from None
+    return value
+
+
+class Smtp(_Strict):
+    """The mail server `qaplan remind --send` delivers through; the login comes from the
+    environment (QAPLAN_SMTP_USER, QAPLAN_SMTP_PASSWORD), never from this file."""
+
+    host: Annotated[str, Field(pattern=HOST_PATTERN, max_length=253)] = Field(
+        description="The server's host name.", examples=["smtp.example.se"]
+    )
+    port: Annotated[int, Field(strict=True, ge=1, le=65535)] | None = Field(
+        None, description="The server's port (default: 587 with STARTTLS, else 25).", examples=[587]
+    )
+    starttls: Annotated[bool, Field(strict=True)] | None = Field(
+        None, description="Encrypt the connection with STARTTLS before logging in (default: true).",
+        examples=[True],
+    )
+    from_: Annotated[str, Field(pattern=FROM_PATTERN, max_length=320)] = Field(
+        alias="from", description="The sender: an address, or a name and an address.",
+        examples=["Kvalitetsenheten <kvalitet@example.se>"],
+    )
+
+
+class Milestone(_Strict):
+    """A milestone of the yearly cycle (årshjul): on one date, or on the same day every year."""
+
+    title: Title = Field(description="What happens or is due then.",
+                         examples=["Årlig uppföljning lämnas in"])
+    date: Day | None = Field(None, description="A date (write either `date` or `month_day`).")
+    month_day: Annotated[
+        str, PlainValidator(_validate_month_day),
+        WithJsonSchema({"type": "string", "pattern": MONTH_DAY_PATTERN, "examples": ["06-15"]}),
+    ] | None = Field(None, description="A day of every year, MM-DD in quotes (\"06-15\").")
+    description: str | None = Field(None, description="More about the milestone, for the calendar.")
+
+
 class RepoConfig(_Strict):
     """The repository file qaplan.yaml: shared owners, defaults, the units tree."""
 
@@ -275,11 +442,37 @@ class RepoConfig(_Strict):
     owners: dict[OwnerKey, Owner] = Field(
         default_factory=dict, description="Owners shared by every plan below this file."
     )
+    stakeholders: dict[StakeholderKey, Stakeholder] = Field(
+        default_factory=dict,
+        description="The stakeholders results are fed back to, keyed by the key that `feedback` "
+        "and `communicated` use.",
+        examples=[{"students": {"name": "Studenter"}}],
+    )
+    channels: dict[StakeholderKey, Channel] = Field(
+        default_factory=dict,
+        description="The channels results are fed back through, keyed by the key that "
+        "`communicated` uses.",
+        examples=[{"web": {"name": "Webbplatsen"}}],
+    )
     units: dict[str, Unit] = Field(
         default_factory=dict, description="The organisation's units tree, keyed by unit key."
     )
     ignore: list[IgnoreRule] = Field(
         default_factory=list, description="Finding codes silenced per path."
+    )
+    smtp: Smtp | None = Field(None, description="The mail server for `qaplan remind --send`.")
+    calendar: list[Milestone] = Field(
+        default_factory=list,
+        description="The yearly milestones (årshjul) that `qaplan calendar` adds to the deadlines.",
+        examples=[[{"month_day": "02-15", "title": "Årlig uppföljning lämnas in"}]],
+    )
+    catalogues: dict[Slug, Catalogue] = Field(
+        default_factory=dict,
+        description="The repository's own criteria catalogues, keyed by the name `covers` uses "
+        "(besides the shipped esg, uka and nokut).",
+        examples=[{"lokal": {"title": "Lokala kvalitetskriterier",
+                             "items": [{"id": "K1", "title": "Studentinflytande"}]}},
+                  {"policy": {"file": "catalogues/policy.yaml"}}],
     )
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from qaplan.formats.feedback import parse_day
+from qaplan.recurrence import EVERY, parse_month_day
 from qaplan.values import (
     BLANK_TEXT,
     CODE_PATTERN,
@@ -28,6 +30,15 @@ from qaplan.values import (
 )
 
 Problem = dict[str, Any]  # {"loc": tuple, "type": str, "msg": str, "input": value}
+# An owner's role address (`kvalitet@example.se`), in the ASCII that every mail header takes
+# as it is (an international domain in its xn-- form).
+_ADDRESS = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+EMAIL_PATTERN = rf"^{_ADDRESS}$"
+# smtp.from: an address, or a plain display name and an address in angle brackets.
+FROM_PATTERN = rf"^(?:{_ADDRESS}|[^<>,;\x22\x00-\x1f\x7f]*<{_ADDRESS}>)$"
+HOST_PATTERN = r"^[A-Za-z0-9.:\[\]-]+$"  # a host name, an IPv4 or a bracketed IPv6 address
+# `continues: OLD-PLAN-ID/ACTIVITY-ID`: a plan id and an activity id (both slugs).
+CONTINUES_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
 Loc = tuple[Any, ...]
 
 
@@ -104,6 +115,32 @@ class Parsed(Kind):
             self.parse(value)
         except ValueError as exc:
             _problem(out, loc, self.kind, str(exc), value)
+
+
+class Integer(Kind):
+    """A whole number (not a bool, float or text), within bounds: pydantic's strict int."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+
+    def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:
+        if type(value) is not int:
+            _problem(out, loc, "int_type", "Input should be a valid integer", value)
+        elif value < self.low:
+            _problem(out, loc, "greater_than_equal",
+                     f"Input should be greater than or equal to {self.low}", value)
+        elif value > self.high:
+            _problem(out, loc, "less_than_equal",
+                     f"Input should be less than or equal to {self.high}", value)
+
+
+class Boolean(Kind):
+    """true or false: pydantic's strict bool."""
+
+    def check(self, value: Any, loc: Loc, out: list[Problem]) -> None:
+        if type(value) is not bool:
+            _problem(out, loc, "bool_type", "Input should be a valid boolean", value)
 
 
 class Nullable(Kind):
@@ -213,6 +250,24 @@ _LANGUAGE = _optional(OneOf(LANGUAGES))
 _OWNERS = (MapOf(_OWNER_KEY, Record("Owner", {
     "name": (_TEXT, True),
     "description": _optional(_TEXT),
+    "email": _optional(Text(EMAIL_PATTERN, 254)),
+})), False)
+# Who must hear a result, and each time they were told: on activities and deviation cases.
+_STAKEHOLDER_KEY = Text(OWNER_KEY_PATTERN, 100)  # as an owner key: no spaces, commas or controls
+FEEDBACK = ListOf(_STAKEHOLDER_KEY, none_is_empty=True)
+COMMUNICATED = ListOf(Record("Communication", {
+    "to": (_STAKEHOLDER_KEY, True),
+    "channel": _optional(_STAKEHOLDER_KEY),
+    "date": _optional(Parsed(parse_day, "date_form")),
+    "note": _optional(_TEXT),
+}), none_is_empty=True)
+_STAKEHOLDERS = (MapOf(_STAKEHOLDER_KEY, Record("Stakeholder", {
+    "name": (_TEXT, True),
+    "description": _optional(_TEXT),
+})), False)
+_CHANNELS = (MapOf(_STAKEHOLDER_KEY, Record("Channel", {
+    "name": (_TEXT, True),
+    "description": _optional(_TEXT),
 })), False)
 
 
@@ -230,9 +285,26 @@ _ACTIVITY = _row(
     end=_optional(_DUE),
     owners=(ListOf(_OWNER_KEY, none_is_empty=True), False),
     status=(MapOf(_YEAR, _FOLLOW_UP, none_is_empty=True), False),
+    feedback=(FEEDBACK, False),
+    communicated=(COMMUNICATED, False),
+    help_needed=_optional(_TEXT),
+    continues=_optional(Text(CONTINUES_PATTERN, 401)),
+    every=_optional(OneOf(EVERY)),  # a recurring activity (`qaplan.recurrence`)
+    due=_optional(_TEXT),  # its yearly day, MM-DD: read by checks/recurrence.py (QP712)
 )
-_GOAL = _row("Goal", activities=(ListOf(_ACTIVITY, none_is_empty=True), False))
-_CRITERION = _row("Criterion", goals=(ListOf(_GOAL, none_is_empty=True), False))
+# `covers: [esg:1.3]`, read by checks/catalogues.py (QP721-QP723).
+_COVERS = (ListOf(_TEXT, none_is_empty=True), False)
+_GOAL = _row("Goal", activities=(ListOf(_ACTIVITY, none_is_empty=True), False), covers=_COVERS)
+_CRITERION = _row("Criterion", goals=(ListOf(_GOAL, none_is_empty=True), False), covers=_COVERS)
+# A criteria catalogue of the repository (`qaplan.catalogues`): its items, or a file of them.
+CATALOGUE_ITEM = Record("CatalogueItem", {"id": (_SLUG, True), "title": (_TITLE, True)})
+_CATALOGUE = Record("Catalogue", {
+    "title": _optional(_TEXT),
+    "source": _optional(_TEXT),
+    "version": _optional(_TEXT),
+    "items": (ListOf(CATALOGUE_ITEM), False),
+    "file": _optional(_TEXT),
+})
 
 PLAN = Record("PlanFile", {
     "schema": _SCHEMA,
@@ -242,6 +314,7 @@ PLAN = Record("PlanFile", {
         "unit": _optional(_TEXT),
         "language": _LANGUAGE,
         "period": _optional(Record("Period", {"start": (_YEAR, True), "end": (_YEAR, True)})),
+        "closed": _optional(Parsed(parse_day, "date_form")),
     }), True),
     "owners": _OWNERS,
     "criteria": (ListOf(_CRITERION, none_is_empty=True), False),
@@ -251,6 +324,8 @@ CONFIG = Record("RepoConfig", {
     "schema": _SCHEMA,
     "language": _LANGUAGE,
     "owners": _OWNERS,
+    "stakeholders": _STAKEHOLDERS,
+    "channels": _CHANNELS,
     "units": (MapOf(_TEXT, Record("Unit", {
         "name": (_TEXT, True),
         "parent": _optional(_TEXT),
@@ -258,6 +333,22 @@ CONFIG = Record("RepoConfig", {
     "ignore": (ListOf(Record("IgnoreRule", {
         "code": (Text(CODE_PATTERN), True),
         "path": (_TEXT, False),
+    })), False),
+    "catalogues": (MapOf(_SLUG, _CATALOGUE), False),
+    # The server `qaplan remind --send` delivers through. No user or password: those come
+    # from the environment (QAPLAN_SMTP_USER, QAPLAN_SMTP_PASSWORD), never from the repository.
+    "smtp": _optional(Record("Smtp", {
+        "host": (Text(HOST_PATTERN, 253), True),
+        "port": _optional(Integer(1, 65535)),
+        "starttls": _optional(Boolean()),
+        "from": (Text(FROM_PATTERN, 320), True),
+    })),
+    # The yearly milestones (årshjul): a fixed date, or a day that recurs every year.
+    "calendar": (ListOf(Record("Milestone", {
+        "title": (_TITLE, True),
+        "date": _optional(Parsed(parse_day, "date_form")),
+        "month_day": _optional(Parsed(parse_month_day, "month_day_form")),
+        "description": _optional(_TEXT),
     })), False),
 })
 

@@ -15,7 +15,7 @@ never leaves a file out silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -58,6 +58,7 @@ class Workspace:
     kind: str | tuple[str, ...]  # the kind (or kinds) loaded
     results: list[FileResult]
     notes: list[str] = field(default_factory=list)
+    closed: list[FileResult] = field(default_factory=list)  # closed plans left out of `results`
 
     def entries(self, kind: str | None = None) -> Iterator[Entry]:
         """Each usable file (of `kind`, or of every kind loaded) in path order, its typed
@@ -69,6 +70,30 @@ class Workspace:
             value = result.build()
             yield Entry(result.file, value, config.config if config else None,
                         config.file if config else None, result.language_of(value))
+
+    def skip_closed(self) -> None:
+        """Leave closed plans (`plan.closed`) out of the report, with a note saying how many;
+        they stay in `closed`, where links from later plans still find them."""
+        kept: list[FileResult] = []
+        for result in self.results:
+            links = result.links
+            (self.closed if links is not None and links.closed else kept).append(result)
+        self.results = kept
+        if self.closed:
+            self.notes.append(f"note: skipped {plural(len(self.closed), 'closed plan')} "
+                              "(plan.closed); --include-closed reports them")
+
+    def earlier_activities(self) -> dict[str, Any]:
+        """The activities of earlier plans that this workspace's `continues` links name (and
+        those they carry on), by link text, from the closed plans too."""
+        from qaplan.reports.continued import earlier_activities, links_of
+
+        every = [*self.results, *self.closed]
+
+        def plans(ids: set[str]) -> Iterator[Any]:
+            return (r.build() for r in every if r.kind == "plan" and r.file_id in ids)
+
+        return earlier_activities(plans, links_of(self.results))
 
     def plans(self) -> Iterator[Entry]:
         """Each usable plan file in path order, its typed value built as it is reached."""
@@ -113,7 +138,7 @@ def load(
 
         root = git_root()
         results, notes = plans_at(root, resolve(root, rev), rev, paths or default_paths(),
-                                  today, skip_invalid)
+                                  today, skip_invalid, (kind,) if isinstance(kind, str) else kind)
         return Workspace(kind, results, notes)
     from qaplan.engine.run import check_paths
 
@@ -163,6 +188,26 @@ def load_plans(
     return workspace.results, workspace.notes
 
 
+class ById(Mapping[str, Any]):
+    """The typed values of files of one kind by their id, each built when it is looked up and
+    not kept: a revision diff matches thousands of plans while holding a pair at a time."""
+
+    def __init__(self, results: list[FileResult], kind: str = "plan") -> None:
+        self._results = {r.file_id: r for r in results if r.kind == kind and r.file_id is not None}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._results[key].build()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._results
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
 @dataclass(slots=True)
 class Sides:
     """The plans on each side of a revision diff, and the notes gathered reading them."""
@@ -173,8 +218,11 @@ class Sides:
     notes: list[str]
 
 
-def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool) -> Sides:
-    """The plans under PATHS at both sides of `--rev` (REV, A..B or A...B).
+def load_sides(
+    spec: str, paths: list[str] | None, as_of: date, skip_invalid: bool,
+    kinds: tuple[str, ...] = ("plan",),
+) -> Sides:
+    """The plans (files of `kinds`) under PATHS at both sides of `--rev` (REV, A..B or A...B).
 
     `as_of` stands for today in the checks (the revision diff's own as-of is the CLI's).
     """
@@ -184,14 +232,19 @@ def load_sides(spec: str, paths: list[str] | None, as_of: date, skip_invalid: bo
     root = git_root()
     revisions = parse_range(root, spec)
     given = paths or default_paths()
-    old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid)
+    old, notes = plans_at(root, revisions.old, revisions.old_label, given, as_of, skip_invalid,
+                          kinds)
     if revisions.new is None:
-        new, more = load_plans(paths, as_of, skip_invalid, skip_option="--skip-invalid")
+        workspace = load(paths, as_of=as_of, skip_invalid=skip_invalid, kind=kinds,
+                         skip_option="--skip-invalid")
+        new, more = workspace.results, workspace.notes
     else:
-        new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid)
+        new, more = plans_at(root, revisions.new, revisions.new_label, given, as_of, skip_invalid,
+                             kinds)
         if not old and not new:
+            wanted = " or ".join(kinds)
             raise QaplanError(
-                f"{', '.join(given)}: no plan files at {revisions.old_label} or "
+                f"{', '.join(given)}: no {wanted} files at {revisions.old_label} or "
                 f"{revisions.new_label}"
             )
     return Sides(old, new, revisions, list(dict.fromkeys(notes + more)))

@@ -53,12 +53,16 @@ def plan_yaml(plan: Any, target_dir: Path) -> str:
         lines.append(f"  language: {info.language}")
     if info.period is not None:
         lines.append(f"  period: {{start: {info.period.start}, end: {info.period.end}}}")
+    if info.closed is not None:
+        lines.append(f"  closed: {scalar(info.closed.isoformat())}")
     if plan.owners:
         lines.append("owners:")
         for key, owner in plan.owners.items():
             fields = [("name", owner.name)]
             if owner.description is not None:
                 fields.append(("description", owner.description))
+            if owner.email is not None:
+                fields.append(("email", owner.email))
             lines.extend(_entry(f"  {scalar(key)}:", fields, "    "))
     if not plan.criteria:
         lines.append("criteria: []")
@@ -67,6 +71,7 @@ def plan_yaml(plan: Any, target_dir: Path) -> str:
     for criterion in plan.criteria:
         lines.append(f"  - id: {scalar(criterion.key)}")
         lines.extend(_field("    ", "title", criterion.title))
+        lines.extend(_covers("    ", criterion.covers))
         if not criterion.goals:
             lines.append("    goals: []")
             continue
@@ -74,6 +79,7 @@ def plan_yaml(plan: Any, target_dir: Path) -> str:
         for goal in criterion.goals:
             lines.append(f"      - id: {scalar(goal.key)}")
             lines.extend(_field("        ", "title", goal.title))
+            lines.extend(_covers("        ", goal.covers))
             if not goal.activities:
                 lines.append("        activities: []")
                 continue
@@ -88,6 +94,8 @@ def activity_lines(activity: Any, indent: str) -> list[str]:
     inner = indent + "  "
     lines = [f"{indent}- id: {scalar(activity.key)}"]
     lines.extend(_field(inner, "title", activity.title))
+    if activity.continues is not None:
+        lines.append(f"{inner}continues: {scalar(activity.continues)}")
     for name in ("start", "end"):
         due = getattr(activity, name)
         if due is not None:
@@ -104,6 +112,8 @@ def activity_lines(activity: Any, indent: str) -> list[str]:
             if follow_up.note is not None:
                 fields.append(("note", follow_up.note))
             lines.extend(_entry(f"{inner}  {year}:", fields, inner + "    "))
+    if activity.help_needed is not None:
+        lines.extend(_field(inner, "help_needed", activity.help_needed))
     return lines
 
 
@@ -118,6 +128,13 @@ def _entry(head: str, fields: list[tuple[str, str]], indent: str) -> list[str]:
     for name, value in fields:
         lines.extend(_field(indent, name, value))
     return lines
+
+
+def _covers(indent: str, items: tuple[str, ...]) -> list[str]:
+    """A row's `covers: [esg:1.3, ...]` line, when it covers catalogue items."""
+    if not items:
+        return []
+    return [f"{indent}covers: [{', '.join(scalar(item, flow=True) for item in items)}]"]
 
 
 def _field(indent: str, name: str, value: str) -> list[str]:

@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT))
 
 from qaplan.findings import codes_markdown_table  # noqa: E402
 from qaplan.init import EXAMPLE_FILES, STATIC_FILES, static_text  # noqa: E402
+from qaplan.kinds import KINDS  # noqa: E402
 from qaplan.model import config_json_schema, plan_json_schema  # noqa: E402
 
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"
@@ -23,8 +24,14 @@ def readme_with_codes(text: str) -> str:
     return pattern.sub(lambda _: f"{START}\n{codes_markdown_table()}{END}", text)
 
 
-def schema_text(config: bool = False) -> str:
-    schema = config_json_schema() if config else plan_json_schema()
+def schema_text(config: bool = False, kind: str | None = None) -> str:
+    """The JSON Schema of plan files, of qaplan.yaml (`config`) or of another `kind` of file."""
+    if kind is not None:
+        schema_of = KINDS[kind].json_schema
+        assert schema_of is not None, kind
+        schema = schema_of()
+    else:
+        schema = config_json_schema() if config else plan_json_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -42,6 +49,8 @@ def main() -> None:
     readme.write_text(readme_with_codes(readme.read_text(encoding="utf-8")), encoding="utf-8")
     (ROOT / "schemas" / "plan.schema.json").write_text(schema_text(), encoding="utf-8")
     (ROOT / "schemas" / "qaplan.schema.json").write_text(schema_text(True), encoding="utf-8")
+    (ROOT / "schemas" / "deviation.schema.json").write_text(schema_text(kind="deviation"),
+                                                            encoding="utf-8")
     write_examples()
 
 

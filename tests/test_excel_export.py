@@ -69,7 +69,7 @@ def test_export_writes_the_familiar_layout(repo: Path) -> None:
     assert header == ["Övergripande kvalitetskriterier", "Kvalitetsmål", "Aktiviteter",
                       "Planerad start", "Planerat avslut", "Ansvarig", "Status/uppföljning 2024",
                       "Läge", "Status/uppföljning 2023 (föregående år, skrivskyddad)",
-                      "Kriterium-ID", "Mål-ID", "ID"]
+                      "Kriterium-ID", "Mål-ID", "ID", "Behöver hjälp med"]
     assert [c.value for c in workbook["idi-utdanningskvalitet"][3]][:3] == [
         "Kvalitetskriterier", "Kvalitetsmål", "Tiltak"]
     assert workbook["msc-sustainable-energy"]["G3"].value == "Status 2024"
@@ -78,12 +78,12 @@ def test_export_writes_the_familiar_layout(repo: Path) -> None:
                     "Analysera vad som kommer in i feedbacksystemet", 2022, 2024, "PNO, OEK",
                     "Rutin på plats.", "klar", "pågår: Feedback samlas in systematiskt. Ska "
                     "arbeta vidare med mervärde för studenter och kliniker.", "C1", "C1.G1",
-                    "C1.G1.A1"]
+                    "C1.G1.A1", None]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert "A4:A9" in merged and "J4:J9" in merged  # criterion C1 over its six rows
     assert "C1.G3" in [sheet.cell(r, 11).value for r in range(4, 12)]
     assert sheet.freeze_panes == "A4"
-    assert sheet.auto_filter.ref == f"A3:L{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A3:M{sheet.max_row}"
     assert sheet["C4"].alignment.wrap_text
     assert sheet.column_dimensions["C"].width == 46
     validations = sheet.data_validations.dataValidation

@@ -16,7 +16,7 @@ import yaml
 from conftest import ROOT, run_cli, write
 
 from qaplan.cli import app
-from qaplan.init import EXAMPLE_FILES, STATIC_FILES, starter_plan
+from qaplan.init import EXAMPLE_FILES, REMINDER_FILES, STATIC_FILES, starter_plan
 
 WRITTEN = [
     ".github/workflows/qaplan.yml",
@@ -254,7 +254,8 @@ def test_templates_are_package_data() -> None:
     """Package-data globs skip hidden files, so no template name starts with a dot."""
     templates = ROOT / "qaplan" / "templates"
     names = sorted(p.name for p in templates.iterdir())
-    assert names == sorted([*STATIC_FILES, "plan.yaml"])
+    assert names == sorted([*STATIC_FILES, *REMINDER_FILES, "plan.yaml",
+                            "report.html.j2"])  # the HTML of `qaplan report`
     assert not [name for name in names if name.startswith(".")]
 
 

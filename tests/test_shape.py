@@ -32,6 +32,8 @@ from qaplan import shape
 from qaplan.engine import pool
 from qaplan.loader import parse, read
 from qaplan.model import OwnerKey, PlanFile, RepoConfig, Slug
+from qaplan.model_deviation import DeviationFile
+from qaplan.shapes_deviation import DEVIATION
 from qaplan.values import (
     OWNER_KEY_PATTERN,
     SLUG_PATTERN,
@@ -47,11 +49,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PLANS = [read(p, str(p)).data for p in sorted((ROOT / "plans").glob("*.yaml"))
          if p.name != "qaplan.yaml"]
 CONFIG = read(ROOT / "plans/qaplan.yaml", "plans/qaplan.yaml").data
+DEVIATIONS = [read(p, str(p)).data
+              for p in sorted((ROOT / "tests/fixtures/register/deviations").rglob("*.yaml"))]
 KINDS: dict[str, tuple[type[BaseModel], shape.Record, list[Any]]] = {
     "plan": (PlanFile, shape.PLAN, PLANS),
     "config": (RepoConfig, shape.CONFIG, [CONFIG]),
+    "deviation": (DeviationFile, DEVIATION, DEVIATIONS),
 }
-SCHEMAS = {"plan": "plan.schema.json", "config": "qaplan.schema.json"}
+SCHEMAS = {"plan": "plan.schema.json", "config": "qaplan.schema.json",
+           "deviation": "deviation.schema.json"}
 Seen = list[tuple[tuple[str, ...], str, str]]
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from conftest import MINIMAL_PLAN, write
 
-HEAVY = ("pydantic", "pydantic_core", "rich", "openpyxl", "ruamel", "tabulate", "stdnum")
+HEAVY = ("pydantic", "pydantic_core", "rich", "openpyxl", "ruamel", "tabulate", "stdnum",
+         "icalendar", "smtplib")
 
 _PROBE = """
 import json, sys

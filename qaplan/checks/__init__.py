@@ -8,7 +8,18 @@ go in `qaplan.findings.DECLARING`.
 
 from __future__ import annotations
 
-from qaplan.checks import dates, ids, owners, personal_data, repeated_owners, text
+from qaplan.checks import (
+    catalogues,
+    continues,
+    dates,
+    feedback,
+    ids,
+    owners,
+    personal_data,
+    recurrence,
+    repeated_owners,
+    text,
+)
 from qaplan.checks.context import Check, PlanContext
 from qaplan.codes import Finding
 
@@ -21,6 +32,10 @@ PLAN_CHECKS: tuple[Check, ...] = (
     *owners.CHECKS,
     *repeated_owners.CHECKS,
     *text.CHECKS,
+    *feedback.CHECKS,
+    *continues.CHECKS,
+    *recurrence.CHECKS,
+    *catalogues.CHECKS,
 )
 
 

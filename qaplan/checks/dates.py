@@ -74,7 +74,7 @@ def period_in_order(ctx: PlanContext) -> Iterator[Finding]:
 
 def due_date_present(ctx: PlanContext) -> Iterator[Finding]:
     for activity in ctx.activities():
-        if activity.end is None:
+        if activity.end is None and activity.recurrence is None:  # recurring: due every term/year
             yield ctx.at(activity.path, QP202)
 
 
@@ -102,7 +102,9 @@ def inside_plan_period(ctx: PlanContext) -> Iterator[Finding]:
         return
     for activity in ctx.activities():
         start, due = activity.start, activity.due
-        if start is not None and start.start_date.year < period.start:
+        # An activity carried on from an earlier plan (`continues`) began in that plan's period.
+        if (start is not None and start.start_date.year < period.start
+                and activity.continues is None):
             yield ctx.at(activity.path + ("start",), QP204, edge="start", value=start,
                          period_start=period.start, period_end=period.end)
         if due is not None and due.year > period.end:

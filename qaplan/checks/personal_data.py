@@ -14,7 +14,7 @@ from typing import Any
 
 from qaplan.checks.context import Check, PlanContext
 from qaplan.codes import Code, Finding
-from qaplan.loader import LineIndex
+from qaplan.loader import Document, LineIndex
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _SE_PNR = re.compile(r"(?<![\w+-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
@@ -44,7 +44,8 @@ _WHY = (
 )
 QP301 = Code(
     "QP301", "warning", "e-mail address", "personal data: e-mail address '{value}'",
-    what="Free text holds an e-mail address.", why=_WHY,
+    what="Free text holds an e-mail address (an owner's `email:` in an owners directory is a "
+    "role's address, where reminders go, and is not reported).", why=_WHY,
     fix="Replace the address with a role key from `owners` (`PD`, `KA`).",
 )
 QP302 = Code(
@@ -144,18 +145,35 @@ def masked(text: str) -> str:
     return text
 
 
-def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
+def personal_data_places(doc: Document) -> Iterator[tuple[int, int, Code, str]]:
+    """(line, column, code, masked value) for each piece of personal data in a file's text."""
     lines: LineIndex | None = None
     starts: list[tuple[int, int]] = []
-    for offset, code, value in sorted(find_personal_data(ctx.doc.text)):
+    role_addresses: dict[tuple[int, int], str] = {}
+    for offset, code, value in sorted(find_personal_data(doc.text)):
         if lines is None:  # only files with a hit pay for the indexes
-            lines = LineIndex(ctx.doc.text)
-            starts = sorted(ctx.doc.value_position(path) for path, _ in _strings(ctx.doc.data))
+            lines = LineIndex(doc.text)
+            scalars = list(_strings(doc.data))
+            starts = sorted(doc.value_position(path) for path, _ in scalars)
+            role_addresses = {doc.value_position(path): text for path, text in scalars
+                              if _is_role_address(path)}
         # The finding points at the scalar that holds the match: the last one starting before it.
         line, column = lines.position(offset)
         index = bisect.bisect_right(starts, (line, column)) - 1
         line, column = starts[index] if index >= 0 else (line, column)
-        yield _BY_CODE[code].at(ctx.doc.file, line, column, value=mask(code, value))
+        if code == "QP301" and value in role_addresses.get((line, column), ""):
+            continue
+        yield line, column, _BY_CODE[code], mask(code, value)
+
+
+def _is_role_address(path: tuple[Any, ...]) -> bool:
+    """An owner's `email:` in an owners directory: a role's address, which reminders go to."""
+    return len(path) == 3 and path[0] == "owners" and path[2] == "email"
+
+
+def no_personal_data(ctx: PlanContext) -> Iterator[Finding]:
+    for line, column, code, value in personal_data_places(ctx.doc):
+        yield code.at(ctx.doc.file, line, column, value=value)
 
 
 CHECKS: tuple[Check, ...] = (no_personal_data,)

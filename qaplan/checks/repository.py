@@ -1,6 +1,6 @@
-"""Codes about the repository as a whole: a plan id used by two files, a silenced error.
+"""Codes about the repository as a whole: an id used by two files of a kind, a silenced error.
 
-The engine emits them, where it compares plan ids across files and applies
+The engine emits them, where it compares the ids of plans and cases across files and applies
 `# qaplan: ignore[...]` comments; the checks of qaplan.yaml emit QP401 for its `ignore:` rules.
 """
 
@@ -9,10 +9,14 @@ from __future__ import annotations
 from qaplan.codes import Code
 
 QP112 = Code(
-    "QP112", "error", "plan id used twice", "plan id '{id}' is also used by {other}",
-    what="Two plan files in the repository carry the same `plan.id`.",
-    why="Reports and `diff --rev` match plans by id, so two plans with one id would be mixed up.",
-    fix="Give one of the plans another id.",
+    "QP112", "error", "id used twice", "{id_name} '{id}' is also used by {other}",
+    what="Two files of one kind in the repository carry the same id: two plans the same "
+    "`plan.id`, or two deviation cases the same `deviation.id`.",
+    why="Reports and `diff --rev` match plans and cases by id, so two files with one id would be "
+    "mixed up. Two people who each write the next free case id on their own branch meet here "
+    "when the branches are merged.",
+    fix="Give one of the two files another id (for a case: the next free one, and rename its "
+    "file to match).",
 )
 QP401 = Code(
     "QP401", "warning", "an error cannot be silenced",

@@ -147,8 +147,17 @@ def _language(doc: Document) -> str | None:
     return language if isinstance(language, str) else None
 
 
+# The login for `remind --send` never lives in the repository.
+_CREDENTIALS = frozenset({"user", "username", "login", "password", "passwd", "pass", "secret",
+                          "token"})
+
+
 def _unknown_key_hint(doc: Document, loc: tuple[Any, ...], known: set[str]) -> str:
     key = loc[-1]
+    if loc[:1] == ("smtp",) and len(loc) == 2 and str(key).casefold() in _CREDENTIALS:
+        return (" (the login comes from the environment, QAPLAN_SMTP_USER and "
+                "QAPLAN_SMTP_PASSWORD, never from a file in the repository: remove the key, and "
+                "change the password if it was committed)")
     hint = no_space_hint(key, known)
     if hint is None:
         record = _walk(doc.data, loc[:-1])
@@ -219,6 +228,14 @@ def _pattern_rule(loc: tuple[Any, ...], value: Any) -> str:
         return owner_key_hint(value, True)
     if field == "code":
         return "a code is QP and three digits, such as QP301"
+    if field in ("email", "from"):
+        return ("an e-mail address such as kvalitet@example.se (from: also "
+                "'Kvalitetsenheten <kvalitet@example.se>')")
+    if field == "host":
+        return "a host name such as smtp.example.se"
+    if field == "continues":
+        return ("a link is the old plan's id, '/' and the activity's id, such as "
+                "lakarprogrammet/C1.G1.A2")
     return slug_hint(value)
 
 

@@ -15,7 +15,19 @@ import typer
 from typer.core import TyperGroup
 
 from qaplan import __version__
-from qaplan.cli import excel, reports, setup, validate
+from qaplan.cli import (
+    coverage,
+    cycle,
+    deviations,
+    excel,
+    feedback,
+    new,
+    remind,
+    report,
+    reports,
+    setup,
+    validate,
+)
 from qaplan.cli.options import out
 from qaplan.errors import QaplanError
 
@@ -64,10 +76,18 @@ app.command()(validate.validate)
 app.command()(reports.overdue)
 app.command()(reports.status)
 app.command()(reports.diff)
+app.command()(report.report)
+app.command()(deviations.deviations)
+app.command()(feedback.feedback)
+app.command()(remind.remind)
+app.command()(remind.calendar)
 app.command()(setup.schema)
 app.command("import")(excel.import_)
 app.command()(excel.export)
 app.command()(setup.init)
+app.command()(cycle.rollover)
+app.command()(coverage.coverage)
+app.add_typer(new.app, name="new")
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,10 @@ from qaplan.cli.options import (
     out,
 )
 from qaplan.errors import QaplanError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.workspace import Entry
 
 
 def _write(path: Path, data: str | bytes, *, parents: bool = False) -> None:
@@ -129,8 +135,13 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the -o file if it exists.")
     ] = False,
+    register: Annotated[
+        bool, typer.Option("--register", help="Write the deviation register instead: one "
+                           "sheet, a row per measure (not read back by import).")
+    ] = False,
 ) -> None:
-    """Write plans to an Excel table in the layout used today, one sheet per plan.
+    """Write plans to an Excel table in the layout used today, one sheet per plan (or the
+    deviation register with --register).
 
     Example: qaplan export plans/ --year 2025 -o kvalitetsplan.xlsx
     """
@@ -150,10 +161,43 @@ def export(
         raise QaplanError(f"{display_path(output)} exists; replace it with --force, or choose "
                           "another file")
     day = as_of_date(as_of)
+    if register:
+        if year is not None:
+            raise QaplanError("--year chooses the follow-up year of plan sheets; --register "
+                              "writes every case as it stands")
+        _export_register(paths, output, language, day, skip_invalid, no_cache)
+        return
     workspace = load_workspace(paths, skip_invalid, no_cache)
     notes(workspace.notes)
-    data = export_workbook(workspace.results, year=year if year is not None else day.year - 1,
+    activities = 0
+
+    def counted() -> Iterator[Entry]:  # each plan is built once, for its sheet
+        nonlocal activities
+        for entry in workspace.plans():
+            activities += len(entry.plan.activities())
+            yield entry
+
+    data = export_workbook(counted(), year=year if year is not None else day.year - 1,
                            as_of=day, language=language)
     _write(output, data)
-    activities = sum(len(entry.plan.activities()) for entry in workspace.plans())
     out(exported(display_path(output), len(workspace), activities))
+
+
+def _export_register(
+    paths: list[str] | None, output: Path, language: str | None, day: date, skip_invalid: bool,
+    no_cache: bool,
+) -> None:
+    """`export --register`: the deviation register as one sheet, a row per measure."""
+    from qaplan.excel.register import register_workbook
+    from qaplan.render.outcomes import exported_register
+    from qaplan.repo import display_path
+    from qaplan.values import printable
+
+    workspace = load_workspace(paths, skip_invalid, no_cache, kind="deviation")
+    notes([printable(line) for line in workspace.notes])
+    if language is None:  # the repository's language, as the case files have no language
+        language = next((entry.language for entry in workspace.entries("deviation")), None)
+    written = register_workbook(workspace.entries("deviation"), as_of=day, language=language,
+                                units=workspace.units)
+    _write(output, written.data)
+    out(exported_register(display_path(output), written.cases, written.measures))

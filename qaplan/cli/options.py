@@ -45,6 +45,11 @@ WithinOption = Annotated[
     typer.Option("--within", metavar="DAYS", min=0,
                  help="Also list activities due within DAYS days (negative days_overdue)."),
 ]
+IncludeClosedOption = Annotated[
+    bool,
+    typer.Option("--include-closed", help="Report closed plans too (plan.closed: their period was "
+                 "rolled over)."),
+]
 ReportLangOption = Annotated[
     str | None,
     typer.Option("--lang", help="Headings and column headers in this language: sv, nb, nn, en, "
@@ -125,8 +130,10 @@ class ProgressBar:
             self.bar.stop()
 
 
-def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool) -> Workspace:
-    """The valid plans under PATHS for a report, with a progress bar on long runs.
+def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool,
+                   kind: str | tuple[str, ...] = "plan", skip_closed: bool = False) -> Workspace:
+    """The valid plans (or files of `kind`) under PATHS for a report, with a progress bar on
+    long runs.
 
     The checks compare with today, not with the report's as-of, so that a report can look
     back (its as-of only picks the follow-ups written by then).
@@ -134,5 +141,8 @@ def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool) 
     from qaplan.workspace import load
 
     with ProgressBar() as progress:
-        return load(paths, as_of=date.today(), skip_invalid=skip_invalid,
-                    use_cache=not no_cache, progress=progress, skip_option="--skip-invalid")
+        workspace = load(paths, as_of=date.today(), skip_invalid=skip_invalid, kind=kind,
+                         use_cache=not no_cache, progress=progress, skip_option="--skip-invalid")
+    if skip_closed:  # a closed plan's period was rolled over: its open work lives on elsewhere
+        workspace.skip_closed()
+    return workspace

@@ -11,6 +11,7 @@ import typer
 
 from qaplan.cli.options import (
     AsOfOption,
+    IncludeClosedOption,
     NoCacheOption,
     PathsArg,
     ReportFormatOption,
@@ -89,9 +90,10 @@ def overdue(
     ] = False,
     lang: ReportLangOption = None,
     skip_invalid: SkipInvalidOption = False,
+    include_closed: IncludeClosedOption = False,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """List unfinished activities past their due date, grouped per owner.
+    """List unfinished activities and deviation measures past their due date, per owner.
 
     Example: qaplan overdue --owner PD --within 30
     """
@@ -101,10 +103,13 @@ def overdue(
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
     day = as_of_date(as_of)
-    workspace = load_workspace(paths, skip_invalid, no_cache)
+    workspace = load_workspace(paths, skip_invalid, no_cache, kind=("plan", "deviation"),
+                               skip_closed=not include_closed)
     _printable_notes(workspace.notes)
-    # One pass over the plans; --owner names keys that only the plans can tell.
-    report = overdue_report(workspace.plans(), day, within=within)
+    # One pass over the plans and the cases; --owner names keys that only they can tell.
+    report = overdue_report(workspace.plans(), day, within=within,
+                            cases=workspace.entries("deviation"),
+                            earlier=workspace.earlier_activities())
     if owner:
         report = report.only(resolve_owners(owner, set(report.known_owners)))
     out(render(overdue_view(report, language), fmt))
@@ -124,6 +129,7 @@ def status(
     within: WithinOption = None,
     lang: ReportLangOption = None,
     skip_invalid: SkipInvalidOption = False,
+    include_closed: IncludeClosedOption = False,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Per plan: activities by state, overdue, missing follow-up for the year, % done.
@@ -138,9 +144,10 @@ def status(
     day = as_of_date(as_of)
     if year is not None:
         check_follow_up_year("--year", year, day)
-    workspace = load_workspace(paths, skip_invalid, no_cache)
+    workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed)
     _printable_notes(workspace.notes)
-    report = status_report(workspace.plans(), day, year=year, within=within)
+    report = status_report(workspace.plans(), day, year=year, within=within,
+                           earlier=workspace.earlier_activities())
     out(render(status_view(report, language), fmt))
 
 
@@ -209,6 +216,7 @@ def diff(
     as_of: AsOfOption = None,
     lang: ReportLangOption = None,
     skip_invalid: SkipInvalidOption = False,
+    include_closed: IncludeClosedOption = False,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Show what changed in the yearly follow-up, or in the plans between git revisions.
@@ -224,28 +232,36 @@ def diff(
     if rev is not None and (from_year is not None or to_year is not None):
         raise QaplanError("--rev compares revisions, --from-year/--to-year compare follow-up "
                           "years; give one or the other")
+    if rev is not None and include_closed:
+        raise QaplanError("--include-closed belongs to the year diff; a revision diff (--rev) "
+                          "compares every plan, closed or not")
     check_fail_on(fail_on or [], "year" if rev is None else "revision")
     if rev is None:
         from qaplan.reports.diff import year_diff
 
         old_year, new_year = diff_years(from_year, to_year, day)
-        workspace = load_workspace(paths, skip_invalid, no_cache)
+        workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed)
         _printable_notes(workspace.notes)
-        report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year)
+        # A carried activity's earlier years come from the closed plan it continues.
+        report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year,
+                           earlier=workspace.earlier_activities())
         new_side: Iterable[PlanEntry] = workspace.plans()  # read again only to annotate
         commit = None
     else:
         from qaplan.reports.diff import revision_diff
-        from qaplan.workspace import load_sides
+        from qaplan.reports.diff_cases import case_diff
+        from qaplan.workspace import ById, load_sides
 
-        sides = load_sides(rev, paths, date.today(), skip_invalid)  # checks compare with today
+        # the plans and the deviation register; the checks compare with today
+        sides = load_sides(rev, paths, date.today(), skip_invalid, ("plan", "deviation"))
         _printable_notes(sides.notes)
-        report = revision_diff(
-            [r.plan for r in sides.old if r.plan is not None],
-            [r.plan for r in sides.new if r.plan is not None],
-            day, sides.revisions.old_label, sides.revisions.new_label,
+        report = revision_diff(  # plans built as they are compared, a pair at a time
+            ById(sides.old), ById(sides.new), day, sides.revisions.old_label,
+            sides.revisions.new_label,
         )
-        _printable_notes(derived_warnings(report))
+        cases = case_diff(ById(sides.old, "deviation"), ById(sides.new, "deviation"))
+        report = report.adding(cases.changes)
+        _printable_notes([*derived_warnings(report), *cases.warnings])
         new_side, commit = sides.new, sides.revisions.new
     if fmt in ANNOTATION_FORMATS:
         from qaplan.render.annotations import as_github, as_sarif

@@ -20,18 +20,28 @@ def schema(
     config: Annotated[
         bool, typer.Option("--config", help="The schema of qaplan.yaml instead of a plan file's.")
     ] = False,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", show_default=False,
+                     help="The kind of file: plan (default), deviation or config (qaplan.yaml)."),
+    ] = None,
 ) -> None:
-    """Print the JSON Schema of plan files (for editors and other tools).
+    """Print the JSON Schema of plan files, or of another kind of file (for editors and tools).
 
     Example: qaplan schema -o schemas/plan.schema.json
     """
     import json
 
-    from qaplan.model import config_json_schema, plan_json_schema
+    from qaplan.kinds import KINDS
 
-    text = json.dumps(
-        config_json_schema() if config else plan_json_schema(), ensure_ascii=False, indent=2
-    ) + "\n"
+    if config and kind not in (None, "config"):
+        raise QaplanError(f"--config and --kind {kind} name two kinds; give one")
+    name = "config" if config else kind or "plan"
+    json_schema = KINDS[name].json_schema if name in KINDS else None
+    if json_schema is None:
+        known = ", ".join(k for k, entry in KINDS.items() if entry.json_schema is not None)
+        raise QaplanError(f"--kind: {name!r} is not a kind of file; use one of {known}")
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         out(text)
         return
@@ -61,6 +71,10 @@ def init(
                           "(qaplan @ git+https://github.com/ORG/qaplan@v0.1.0). "
                           "Default: this qaplan's version."),
     ] = None,
+    reminders: Annotated[
+        bool, typer.Option("--reminders", help="Also write a GitHub Actions workflow that sends "
+                           "the owners their reminders every Monday (qaplan remind --send).")
+    ] = False,
 ) -> None:
     """Scaffold a plan repository: a starter plan, qaplan.yaml, schemas, CI and editor settings.
 
@@ -70,7 +84,8 @@ def init(
     from qaplan.render.outcomes import initialised
 
     spec = default_source() if source is None else check_source(source)
-    result = init_repository(directory, date.today(), force=force, source=spec)
+    result = init_repository(directory, date.today(), force=force, source=spec,
+                             reminders=reminders)
     printed = initialised(result, directory, CACHE_ENTRY)
     notes(printed.notes)
     out(printed.out)

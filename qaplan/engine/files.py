@@ -49,6 +49,8 @@ def check_document(
                     result.file_id = kind.file_id(checked.data)
                     if kind.id_path is not None:
                         result.id_position = doc.value_position(kind.id_path)
+                    if kind.links is not None:
+                        result.links = kind.links(doc, checked.data)
             if problem is not None:
                 result.findings.append(problem)
     if result.kind == SKIPPED and result.findings:

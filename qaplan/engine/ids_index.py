@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from qaplan.cache import Cache
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-# What the rules that span files need of a file: its kind, id and the id's position.
-Ids = tuple[str, str | None, int, int]
+# What the rules that span files need of a file: its kind, id, the id's position, and for a
+# closed plan its activity ids as a link to it needs them (`Links.as_json`; None otherwise).
+Ids = tuple[str, str | None, int, int, list[Any] | None]
 _RACY_NS = 2_000_000_000  # changed this close to being recorded: not trusted
 
 
@@ -80,14 +81,19 @@ class IdsIndex:
 
 def _entries(data: Any) -> dict[str, tuple[Stamp, Ids]]:
     """The index's entries, checked for shape (anything unexpected raises TypeError)."""
+    from qaplan.checks.continues import Links
+
     if not isinstance(data, dict):
         raise TypeError("not a mapping")
     entries: dict[str, tuple[Stamp, Ids]] = {}
     for display, (st, ids) in data.items():
-        kind, file_id, line, col = ids
+        kind, file_id, line, col, links = ids
         size, mtime, ctime, inode = st
         if not (all(type(n) is int for n in (size, mtime, ctime, inode, line, col))
-                and isinstance(kind, str) and (file_id is None or isinstance(file_id, str))):
+                and isinstance(kind, str) and (file_id is None or isinstance(file_id, str))
+                and (links is None or isinstance(links, list))):
             raise TypeError("an entry of the wrong shape")
-        entries[str(display)] = ((size, mtime, ctime, inode), (kind, file_id, line, col))
+        if links is not None:
+            Links.from_json(links)  # raises unless it has the shape of a plan's links
+        entries[str(display)] = ((size, mtime, ctime, inode), (kind, file_id, line, col, links))
     return entries

@@ -16,6 +16,7 @@ from qaplan.checks.repository import QP112
 from qaplan.engine.pool import Work, check_all
 from qaplan.engine.results import ConfigResult, FileResult
 from qaplan.engine.suppress import suppress_lines
+from qaplan.kinds import KINDS
 from qaplan.repo import Candidate, display_path, repository_files, repository_root
 
 TYPE_CHECKING = False
@@ -25,12 +26,15 @@ if TYPE_CHECKING:
 ConfigFor = Callable[[Path], ConfigResult | None]
 
 
-def rest_of_repository(candidates: list[Candidate]) -> list[tuple[Path, list[Candidate]]]:
-    """Each repository of the named files, with its other YAML files (origin: '/' path in it)."""
+def rest_of_repository(
+    candidates: list[Candidate], every: bool = False
+) -> list[tuple[Path, list[Candidate]]]:
+    """Each repository of the named files (with `every`, of all files), with its other YAML
+    files (origin: '/' path in it)."""
     named = {os.path.realpath(candidate.path) for candidate in candidates}
     roots: dict[Path, Path | None] = {}
     for candidate in candidates:
-        if candidate.explicit and candidate.path.parent not in roots:
+        if (candidate.explicit or every) and candidate.path.parent not in roots:
             roots[candidate.path.parent] = repository_root(candidate.path.parent)
     groups = []
     for root in sorted({root for root in roots.values() if root is not None}):
@@ -50,6 +54,7 @@ def rest_ids(
     Their ids come from a signed index while their files are unchanged; the rest are
     checked (through the cache) and recorded.
     """
+    from qaplan.checks.continues import Links
     from qaplan.engine.ids_index import IdsIndex, stamp
 
     results: list[FileResult] = []
@@ -64,14 +69,19 @@ def rest_ids(
                 todo.append((candidate, config_for(candidate.path), None))
             else:
                 results.append(FileResult(candidate.display, ids[0], file_id=ids[1],
-                                          id_position=(ids[2], ids[3])))
+                                          id_position=(ids[2], ids[3]),
+                                          links=None if ids[4] is None else Links.from_json(ids[4])))
         checked = check_all(todo, today, cache, jobs, keep_data=False)
         results.extend(checked)
         if index is not None:
             origins = {candidate.display: candidate.origin for candidate in rest}
             for result in checked:
+                # A link to this file needs only whether it is closed and then its activity
+                # ids; an open plan records nothing (no links: not closed), keeping the index small.
+                own = result.links
+                links = Links(True, own.activities).as_json() if own and own.closed else None
                 index.record(origins[result.file], stamps[result.file],
-                             (result.kind, result.file_id, *result.id_position))
+                             (result.kind, result.file_id, *result.id_position, links))
             index.keep_only(set(origins.values()))
             index.save()
     return results
@@ -109,5 +119,7 @@ def unique_ids(files: list[FileResult], rest: list[FileResult]) -> None:
             targets = [(group[0], group[1])]
         for result, other in targets:
             line, col = result.id_position
-            extra = QP112.at(result.file, line, col, id=file_id, other=other.file)
+            kind = KINDS.get(result.kind)
+            extra = QP112.at(result.file, line, col, id_name=kind.id_name if kind else "id",
+                             id=file_id, other=other.file)
             result.findings = sorted(result.findings + suppress_lines([extra], result.line_ignores))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from qaplan.codes import Finding
+from qaplan.errors import QaplanError
 from qaplan.kinds import KINDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from qaplan.cache import Cache
+    from qaplan.checks.continues import Links
     from qaplan.formats.config import Config
 
 SKIPPED = "skipped"  # the kind of a YAML file that is not a qaplan file
@@ -49,6 +53,10 @@ class ConfigResult:
             content = "invalid" if self.data is None else json.dumps(
                 self.data, sort_keys=True, ensure_ascii=False)
             self._fingerprint = f"{self.path}:{content}"
+            if self.data is not None and self.data.get("catalogues"):
+                from qaplan.catalogues import files_stamp  # `covers` findings read them
+
+                self._fingerprint += files_stamp(self.path, self.data)
         return self._fingerprint
 
     def ignored_codes(self, file: str) -> list[str]:
@@ -63,7 +71,7 @@ class ConfigResult:
         return [rule["code"] for rule in rules if fnmatch.fnmatch(rel, rule.get("path", "*"))]
 
 
-@dataclass
+@dataclass(slots=True)  # a run over 100,000 files holds one of these per file
 class FileResult:
     """What qaplan made of one file: its kind, findings, and its data when it can be used."""
 
@@ -75,49 +83,89 @@ class FileResult:
     line_ignores: dict[int, frozenset[str] | None] = field(default_factory=dict)
     id_position: tuple[int, int] = (1, 1)
     file_id: str | None = None  # the id unique in a repository (a plan's id)
+    links: Links | None = None  # a plan's links across periods (`qaplan.checks.continues`)
     _value: Any = field(default=None, repr=False, compare=False)
     _data: Any = field(default=None, repr=False)
-    _data_json: bytes | None = field(default=None, repr=False, compare=False)
+    # Where the data waits when it is not in memory: a key in a cache (the repository's, or
+    # this run's scratch one), so that a run over 10,000 files holds findings, not files.
+    _stored: str | None = field(default=None, repr=False, compare=False)
+    _store: Cache | None = field(default=None, repr=False, compare=False)
+    # Checks the file again when its stored data cannot be read back (a damaged entry).
+    _recheck: Callable[[], FileResult | None] | None = field(default=None, repr=False,
+                                                             compare=False)
 
     @property
     def data(self) -> Any:
-        """The file's checked data when it has no errors, until `value` is built from it.
-
-        From the cache it is parsed on first use.
-        """
-        if self._data_json is not None:
-            import json
-
-            self._data, self._data_json = json.loads(self._data_json), None
+        """The file's checked data when it has no errors (read back from its store, not kept)."""
+        if self._data is None and self._stored is not None:
+            found = self._read_back()
+            return None if found is None else found[0]
         return self._data
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._data, self._data_json = value, None
+        self._data, self._stored = value, None
+
+    def keep_in(self, key: str, store: Cache | None = None,
+                recheck: Callable[[], FileResult | None] | None = None) -> None:
+        """Leave the data under `key` in `store` (written there already; a pool worker names
+        no store, the parent does) instead of in memory."""
+        self._data, self._stored, self._store, self._recheck = None, key, store, recheck
+
+    @property
+    def stored(self) -> str | None:
+        """The key the data waits under, when it is not in memory."""
+        return self._stored
 
     @property
     def value(self) -> Any:
-        """The file's typed value (`qaplan.formats`), built from the data on first use."""
-        if self._value is None and self.data is not None:
-            self._value = KINDS[self.kind].build(self.data)
+        """The file's typed value (`qaplan.formats`), built from the data on first use and kept."""
+        if self._value is None:
+            self._value = self.build()
             self._data = None  # one copy of the file in memory, not two
         return self._value
 
     @property
     def usable(self) -> bool:
         """Whether the file has data to build its value from (without building it)."""
-        return self._value is not None or self._data is not None or self._data_json is not None
+        return self._value is not None or self._data is not None or self._stored is not None
 
     def build(self) -> Any:
         """The typed value, built anew and not kept (a report that streams holds one at a time)."""
         if self._value is not None:
             return self._value
-        data = self._data
-        if self._data_json is not None:
-            import json
+        if self._data is not None:
+            return KINDS[self.kind].build(self._data)
+        if self._stored is None:
+            return None
+        found = self._read_back()
+        if found is None:
+            found = self._checked_again()
+        return found[1]
 
-            data = json.loads(self._data_json)
-        return None if data is None else KINDS[self.kind].build(data)
+    def _read_back(self) -> tuple[Any, Any] | None:
+        """The stored data and its typed value; None unless they are sound and this file's."""
+        import json
+
+        raw = self._store.data(self._stored) if self._store and self._stored else None
+        if raw is None:
+            return None
+        kind = KINDS[self.kind]
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or kind.file_id(data) != self.file_id:
+                return None
+            return data, kind.build(data)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            return None
+
+    def _checked_again(self) -> tuple[Any, Any]:
+        """The data and value of the file checked anew: its stored data could not be used."""
+        fresh = self._recheck() if self._recheck is not None else None
+        if fresh is None or fresh.errors or fresh.file_id != self.file_id or fresh.data is None:
+            raise QaplanError(f"{self.file}: changed or lost its cache entry while it was read; "
+                              "run the command again")
+        return fresh.data, KINDS[self.kind].build(fresh.data)
 
     @property
     def plan(self) -> Any:
@@ -153,22 +201,25 @@ class FileResult:
                              for line, codes in self.line_ignores.items()],
             "id_position": list(self.id_position),
             "file_id": self.file_id,
+            "links": None if self.links is None else self.links.as_json(),
+            "data": self.usable,  # whether the entry's data line holds the checked data
         }
 
     @classmethod
-    def from_cache(
-        cls, file: str, entry: dict[str, Any], data_json: bytes | None, config: ConfigResult | None
-    ) -> FileResult:
+    def from_cache(cls, file: str, entry: dict[str, Any], config: ConfigResult | None) -> FileResult:
         """The result a cache entry holds; ValueError unless it has the shape `to_cache` writes."""
+        from qaplan.checks.continues import Links
         from qaplan.findings import CODES
 
         kind, findings, note = entry.get("kind"), entry.get("findings"), entry.get("note")
         ignores, position = entry.get("line_ignores"), entry.get("id_position")
         file_id = entry.get("file_id")
+        links = entry.get("links")
         if (set(entry) - {"key", "sig"} != _CACHE_FIELDS
                 or not (kind in (SKIPPED, INVALID) or kind in KINDS) or not isinstance(findings, list)
                 or not isinstance(ignores, list) or not _positions(position, 2)
-                or not isinstance(note, str | None) or not isinstance(file_id, str | None)):
+                or not isinstance(note, str | None) or not isinstance(file_id, str | None)
+                or not isinstance(entry.get("data"), bool)):
             raise ValueError("not a cache entry")
         for item in findings:
             if not (isinstance(item, list) and len(item) == 5 and _positions(item[:2], 2)
@@ -184,29 +235,18 @@ class FileResult:
             file,
             kind,
             [Finding(file, line, col, sev, code, msg) for line, col, sev, code, msg in findings],
-            _data_json=data_json,
             config=config,
             note=note,
             line_ignores={line: None if codes is None else frozenset(codes)
                           for line, codes in ignores},
             id_position=(position[0], position[1]),
             file_id=file_id,
+            links=None if links is None else Links.from_json(links),
         )
 
-    def check_cached_data(self) -> None:
-        """Build the value from the cached data now (a report needs it next); ValueError,
-        KeyError, TypeError or RecursionError unless it is this file's."""
-        if self.data is None:
-            if self.file_id is not None:
-                raise ValueError("a cached file without its data")
-            return
-        kind = KINDS[self.kind]
-        if (not isinstance(self.data, dict) or kind.file_id(self.data) != self.file_id
-                or self.value is None):
-            raise ValueError("cached data that is not this file's")
 
-
-_CACHE_FIELDS = frozenset(("kind", "findings", "note", "line_ignores", "id_position", "file_id"))
+_CACHE_FIELDS = frozenset(("kind", "findings", "note", "line_ignores", "id_position", "file_id",
+                           "links", "data"))
 
 
 def _positions(values: object, count: int) -> TypeGuard[list[int]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from qaplan.engine.files import load_config, unreadable_directory
+from qaplan.engine.links import check_links
 from qaplan.engine.pool import Progress, Work, check_all, open_cache
 from qaplan.engine.repository import rest_ids, rest_of_repository, unique_ids
 from qaplan.engine.results import SKIPPED, ConfigResult, FileResult, Run
@@ -61,7 +63,8 @@ def check_paths(
     named_configs = list(configs.loaded.values())
     cache = open_cache(use_cache and bool(work))
     rest: list[FileResult] = []
-    if whole_repo and any(c.explicit and not is_config(c.path) for c in candidates):
+    named = whole_repo and any(c.explicit and not is_config(c.path) for c in candidates)
+    if named:
         rest = rest_ids(rest_of_repository(candidates), configs.for_file, today, cache, jobs)
     files = check_all(work, today, cache, jobs, progress, keep_data)
     notes = [r.note for r in files if r.note]
@@ -70,20 +73,28 @@ def check_paths(
                                 config.line_ignores), config=config, line_ignores=config.line_ignores))
     files.extend(unreadable_directory(path, why) for path, why in unreadable)
     unique_ids(files, rest)
+    if whole_repo:
+        def more() -> list[FileResult]:  # a link to a plan outside the directories given
+            return rest_ids(rest_of_repository(candidates, every=True), configs.for_file, today,
+                            cache, jobs)
+
+        check_links(files, rest, None if named else more)
     files.sort(key=lambda r: r.file)
     fatal.extend(_empty_origins(given, candidates, files))
     return Run(files, notes, fatal)
 
 
 def check_blobs(
-    work: list[tuple[Candidate, ConfigResult | None, bytes]], today: date, *,
-    use_cache: bool = True,
+    work: Iterable[tuple[Candidate, ConfigResult | None, bytes]], order: list[str], today: date,
+    *, use_cache: bool = True,
 ) -> list[FileResult]:
-    """Check file contents read elsewhere (a git revision) as files on disk are checked:
-    through the cache and, for many files, the pool. Results come in the order given."""
-    order = {candidate.display: index for index, (candidate, _, _) in enumerate(work)}
-    results = check_all(list(work), today, open_cache(use_cache and bool(work)), None)
-    return sorted(results, key=lambda result: order[result.file])
+    """Check file contents read elsewhere (a git revision), as they come, as files on disk are
+    checked: through the cache and, for many files, the pool. `order`: the files' display
+    names in the order given, which the results keep."""
+    place = {display: index for index, display in enumerate(order)}
+    results = check_all(iter(work), today, open_cache(use_cache and bool(order)), None,
+                        total=len(order))
+    return sorted(results, key=lambda result: place[result.file])
 
 
 def _discover_each(

@@ -7,6 +7,7 @@ owner cells. The functions here tie them to the repository (owners, language, fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -137,18 +138,19 @@ def _declare_recorded_owners(plan: Any, sheets: list[Any], title: str, known: di
 
 
 def export_workbook(
-    results: list[Any], *, year: int, as_of: date, language: str | None
+    entries: Iterable[Any], *, year: int, as_of: date, language: str | None
 ) -> bytes:
-    """The .xlsx bytes for validated plans: one sheet per plan."""
+    """The .xlsx bytes for validated plans (`Workspace.plans()`, read one at a time): one sheet
+    per plan."""
     from qaplan.excel.write import SheetPlan, workbook_bytes
 
-    sheets = []
-    for result in results:
-        plan = result.plan
-        config = result.config.config if result.config is not None else None
-        names = {key: owner.name for key, owner in (config.owners.items() if config else [])}
-        names.update({key: owner.name for key, owner in plan.owners.items()})
-        used = {key for _, _, activity in plan.activities() for key in activity.owners}
-        owner_names = {key: names.get(key, key) for key in used | set(plan.owners)}
-        sheets.append(SheetPlan(plan, language or result.language, owner_names, year, as_of))
-    return workbook_bytes(sheets)
+    def sheets() -> Iterator[SheetPlan]:
+        for entry in entries:
+            plan, config = entry.plan, entry.config
+            names = {key: owner.name for key, owner in (config.owners.items() if config else [])}
+            names.update({key: owner.name for key, owner in plan.owners.items()})
+            used = {key for _, _, activity in plan.activities() for key in activity.owners}
+            owner_names = {key: names.get(key, key) for key in used | set(plan.owners)}
+            yield SheetPlan(plan, language or entry.language, owner_names, year, as_of)
+
+    return workbook_bytes(sheets())

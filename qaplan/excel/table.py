@@ -155,6 +155,9 @@ class _Builder(TableColumns):
                             f"{cell_name(number, column.index)}: {guess} <- "
                             f"{_shorten(entry['note'])}"
                         )
+        help_needed = self.text(cells, V.HELP)
+        if help_needed:
+            activity["help_needed"] = help_needed
         if status:
             activity["status"] = {
                 year: {k: entry[k] for k in ("state", "note") if k in entry}

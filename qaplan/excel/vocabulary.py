@@ -20,6 +20,7 @@ CRITERION, GOAL, ACTIVITY = "criterion", "goal", "activity"
 START, END, OWNERS, STATUS, STATE = "start", "end", "owners", "status", "state"
 PREVIOUS = "previous"  # last year's status, shown read-only beside this year's; never imported
 ACTIVITY_ID, CRITERION_ID, GOAL_ID = "id", "criterion_id", "goal_id"
+HELP = "help_needed"  # the activity's `help_needed`: what the unit needs help with
 REQUIRED_COLUMNS = (CRITERION, GOAL, ACTIVITY)
 
 # kind -> language -> names a header may start with (matched case-, spacing- and
@@ -71,6 +72,11 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     ACTIVITY_ID: {"sv": ("ID",), "nb": ("ID",), "en": ("ID", "Activity ID")},
     CRITERION_ID: {"sv": ("Kriterium-ID",), "nb": ("Kriterium-ID",), "en": ("Criterion ID",)},
     GOAL_ID: {"sv": ("Mål-ID",), "nb": ("Mål-ID",), "en": ("Goal ID",)},
+    HELP: {
+        "sv": ("Behöver hjälp med", "Behov av hjälp", "Behov av stöd"),
+        "nb": ("Trenger hjelp med", "Behov for hjelp", "Behov for støtte"),
+        "en": ("Help needed", "Needs help with", "Support needed"),
+    },
 }
 
 # --guess-state: words in a follow-up note that suggest a state, one table per language.

@@ -11,6 +11,7 @@ names) so that `qaplan import` gives the same plan back.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,10 +20,10 @@ from qaplan.excel import vocabulary as V
 from qaplan.excel.read import META_SHEET
 
 COLUMNS = (V.CRITERION, V.GOAL, V.ACTIVITY, V.START, V.END, V.OWNERS, V.STATUS, V.STATE,
-           V.PREVIOUS, V.CRITERION_ID, V.GOAL_ID, V.ACTIVITY_ID)
+           V.PREVIOUS, V.CRITERION_ID, V.GOAL_ID, V.ACTIVITY_ID, V.HELP)
 WIDTHS = {V.CRITERION: 32, V.GOAL: 30, V.ACTIVITY: 46, V.START: 11, V.END: 11, V.OWNERS: 16,
           V.STATUS: 52, V.STATE: 12, V.PREVIOUS: 40, V.CRITERION_ID: 11, V.GOAL_ID: 11,
-          V.ACTIVITY_ID: 13}
+          V.ACTIVITY_ID: 13, V.HELP: 36}
 READ_ONLY_FILL, READ_ONLY_TEXT = "EDEDED", "595959"
 FIRST_ROW = 4  # title, info line, header, then the rows
 EXTRA_VALIDATION_ROWS = 500  # the State drop-down also covers rows people add below
@@ -51,8 +52,8 @@ def sheet_name(plan_id: str, taken: set[str]) -> str:
     return name
 
 
-def workbook_bytes(plans: list[SheetPlan]) -> bytes:
-    """The .xlsx file's bytes.
+def workbook_bytes(plans: Iterable[SheetPlan]) -> bytes:
+    """The .xlsx file's bytes, each plan's sheet written as the plan comes (none kept).
 
     Written in openpyxl's write-only mode: rows stream straight to the sheet XML instead of
     being kept as 100,000 cell objects and then serialised; what comes after the rows
@@ -62,23 +63,28 @@ def workbook_bytes(plans: list[SheetPlan]) -> bytes:
 
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
-    names = []
+    meta_rows: list[list[Any]] = []
     for item in plans:
         name = sheet_name(item.plan.plan.id, taken)
-        _plan_sheet(workbook.create_sheet(name), item)
-        names.append(name)
+        sheet = workbook.create_sheet(name)
+        _plan_sheet(sheet, item)
+        # Finished now, not at save: an open sheet keeps its writer's buffers and temporary
+        # file, about 150 KB for each of thousands of plans.
+        sheet.close()
+        meta_rows.extend(_meta_rows(name, item))
     meta = workbook.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     meta.append(["sheet", "field", "value", "value", "value"])
-    for name, item in zip(names, plans):
-        _meta_rows(meta, name, item)
+    for row in meta_rows:
+        meta.append([_text_cell(meta, value) for value in row])
     workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _meta_rows(meta: Any, name: str, item: SheetPlan) -> None:
+def _meta_rows(name: str, item: SheetPlan) -> list[list[Any]]:
+    """The hidden sheet's rows for one plan's sheet."""
     info = item.plan.plan
     rows: list[list[Any]] = [["id", info.id], ["title", info.title],
                              ["language", item.language], ["year", item.year]]
@@ -91,8 +97,7 @@ def _meta_rows(meta: Any, name: str, item: SheetPlan) -> None:
     for key in declared + used:
         kind = "declared" if key in item.plan.owners else "used"
         rows.append(["owner", key, item.owner_names.get(key, key), kind])
-    for row in rows:
-        meta.append([_text_cell(meta, value) for value in [name, *row]])
+    return [[name, *row] for row in rows]
 
 
 def _is_formula_like(value: Any) -> bool:
@@ -202,7 +207,8 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
                 values += _activity_values(activity, item, labels)
                 values.append(_previous(activity, item.year - 1, labels))
                 values += [criterion.key, goal.key if goal else None,
-                           activity.key if activity else None]
+                           activity.key if activity else None,
+                           activity.help_needed if activity else None]
                 overdue = activity is not None and _overdue(activity, item.as_of)
                 cells: list[Any] = []
                 for column, value in enumerate(values, start=1):
@@ -291,7 +297,8 @@ def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
     """
     width = max((len(cells) for cells in rows), default=1)
     # The <dimension> normal mode writes (readers such as openpyxl's read-only mode use it).
-    sheet.calculate_dimension = lambda: f"A1:{_letter(width)}{max(len(rows), 1)}"
+    dimension = f"A1:{_letter(width)}{max(len(rows), 1)}"  # not `rows`: the sheet outlives them
+    sheet.calculate_dimension = lambda: dimension
     sheet._get_writer()
     writer = sheet._writer
     xf = writer.xf.send(True)

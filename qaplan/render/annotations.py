@@ -1,8 +1,8 @@
 """`diff` changes as CI annotations: GitHub workflow commands or SARIF 2.1.0, each at its line.
 
 A kind named by `--fail-on` is an error (it fails the job), a change that needs attention
-(`due_postponed`, `activity_removed`, `plan_removed`, `follow_up_missing`) a warning, any other
-a notice.
+(`due_postponed`, `activity_removed`, `plan_removed`, `follow_up_missing`, and in the deviation
+register `case_reopened`, `case_removed`, `measure_removed`) a warning, any other a notice.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from qaplan.render.sarif import SCHEMA_URI, uri
 from qaplan.reports.diff import KINDS, Change, DiffReport
 from qaplan.reports.locate import Location
 
-_ATTENTION = ("due_postponed", "activity_removed", "plan_removed", "follow_up_missing")
+_ATTENTION = ("due_postponed", "activity_removed", "plan_removed", "follow_up_missing",
+              "case_reopened", "case_removed", "measure_removed")
 
 
 def level(change: Change, fail_on: Sequence[str]) -> str:
@@ -36,7 +37,7 @@ def _value(value: str | list[str] | None) -> str:
 
 def message(change: Change) -> str:
     """`C1.G1.A1 Analysera feedback: due_postponed from 2024 to 2025`."""
-    where = change.plan if change.id is None else f"{change.plan} {change.id}"
+    where = change.source if change.id is None else f"{change.source} {change.id}"
     text = f"{where} {change.title}: {change.kind}"
     if change.old is not None or change.new is not None:
         text += f" from {_value(change.old)} to {_value(change.new)}"
@@ -58,7 +59,8 @@ def as_github(report: DiffReport, locations: Sequence[Location], fail_on: Sequen
 
 def _fingerprint(change: Change) -> str:
     """The same change keeps its id when lines above it move."""
-    text = "\0".join([change.plan, change.id or "", change.kind, json.dumps([change.old, change.new])])
+    text = "\0".join([change.source, change.id or "", change.kind,
+                      json.dumps([change.old, change.new])])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -59,6 +59,11 @@ def exported(output: str, plans: int, activities: int) -> str:
     return f"wrote {output}: {plural(plans, 'plan')}, {plural(activities, 'activity', 'activities')}\n"
 
 
+def exported_register(output: str, cases: int, measures: int) -> str:
+    """`export --register`'s one line: the workbook written and what it holds."""
+    return f"wrote {output}: {plural(cases, 'case')}, {plural(measures, 'measure')}\n"
+
+
 def initialised(result: InitResult, directory: Path, cache_entry: str) -> Printed:
     """`init`: each file written, overwritten or skipped, and what to do next."""
     lines = [f"{verb} {display_path(path)}" for verb, written in

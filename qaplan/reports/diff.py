@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from qaplan import i18n
 from qaplan.formats.plan import Activity, FollowUp, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.reports.continued import Earlier, earlier_by_id, with_history
 from qaplan.values import Due, State
 from qaplan.words import plural
 
@@ -25,6 +26,14 @@ REVISION_KINDS = (
     "owners_changed",
     "state_changed",
     "title_changed",
+    # the deviation register's (`qaplan.reports.diff_cases`)
+    "case_added",
+    "case_removed",
+    "case_closed",
+    "case_reopened",
+    "closing_changed",
+    "measure_added",
+    "measure_removed",
 )
 KINDS = tuple(dict.fromkeys(REVISION_KINDS + YEAR_KINDS))  # also the order of kinds per row
 _STYLES: dict[str, Style] = {
@@ -33,6 +42,10 @@ _STYLES: dict[str, Style] = {
     "activity_removed": "overdue",
     "plan_removed": "overdue",
     "note_unchanged": "soon",
+    "case_reopened": "overdue",
+    "case_removed": "overdue",
+    "measure_removed": "overdue",
+    "case_closed": "done",
 }
 
 Value = str | list[str] | None
@@ -40,18 +53,31 @@ Value = str | list[str] | None
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One change: which plan and row, what kind, and the old and new values as written."""
+    """One change: which plan (or deviation case) and row, what kind, and the old and new
+    values as written."""
 
-    plan: str
-    id: str | None  # None for a whole plan (plan_added, plan_removed, the plan's title)
+    plan: str | None  # None for a change of a case
+    id: str | None  # None for a whole plan (plan_added, plan_removed, the plan's title) or case
     title: str
     kind: str
     old: Value
     new: Value
+    case: str | None = None  # the case id of a change in the deviation register
+    continues: str | None = None  # the earlier plan's activity it carries on (PLAN/ACTIVITY)
+
+    @property
+    def source(self) -> str:
+        """The plan id, or the case id."""
+        return self.plan if self.plan is not None else self.case or ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"plan": self.plan, "id": self.id, "title": self.title, "kind": self.kind,
+        data = {"plan": self.plan, "id": self.id, "title": self.title, "kind": self.kind,
                 "from": self.old, "to": self.new}
+        if self.case is not None:
+            data["case"] = self.case
+        if self.continues is not None:
+            data["continues"] = self.continues
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +102,10 @@ class DiffReport:
         """The contract's JSON payload of `qaplan diff`."""
         return {"changes": [change.as_dict() for change in self.changes]}
 
+    def adding(self, changes: Iterable[Change]) -> DiffReport:
+        """The report with more changes (the deviation register's), all sorted."""
+        return replace(self, changes=_sorted([*self.changes, *changes]))
+
 
 def _natural(text: str | None) -> tuple[tuple[int, int, str], ...]:
     """Sort key that puts C1.G2.A10 after C1.G2.A9; None (a whole plan) first."""
@@ -86,8 +116,8 @@ def _natural(text: str | None) -> tuple[tuple[int, int, str], ...]:
 
 
 def _sorted(changes: list[Change]) -> tuple[Change, ...]:
-    return tuple(sorted(changes, key=lambda c: (c.plan, c.id is not None, _natural(c.id),
-                                                KINDS.index(c.kind))))
+    return tuple(sorted(changes, key=lambda c: (c.case is not None, c.source, c.id is not None,
+                                                _natural(c.id), KINDS.index(c.kind))))
 
 
 def _state(state: State | None) -> str | None:
@@ -109,7 +139,8 @@ def activity_year_changes(plan: str, activity: Activity, from_year: int, to_year
     changes = []
 
     def add(kind: str, old: Value, new: Value) -> None:
-        changes.append(Change(plan, activity.key, activity.title, kind, old, new))
+        changes.append(Change(plan, activity.key, activity.title, kind, old, new,
+                              continues=activity.continues))
 
     before, after = activity.latest_state(from_year), activity.latest_state(to_year)
     old, new = activity.status.get(from_year), activity.status.get(to_year)
@@ -137,13 +168,17 @@ def follow_up_years(from_year: int | None, to_year: int | None, as_of: date) -> 
     return from_year, to_year
 
 
-def year_diff(plans: Iterable[Plan], from_year: int, to_year: int) -> DiffReport:
-    """What changed in the yearly follow-up from `from_year` to `to_year`, one plan at a time."""
+def year_diff(
+    plans: Iterable[Plan], from_year: int, to_year: int, earlier: Earlier | None = None
+) -> DiffReport:
+    """What changed in the yearly follow-up from `from_year` to `to_year`, one plan at a time;
+    a carried activity reads its earlier years from the activities in `earlier` it continues."""
     changes = [
         change
         for plan in plans
         for _criterion, _goal, activity in plan.activities()
-        for change in activity_year_changes(plan.id, activity, from_year, to_year)
+        for change in activity_year_changes(plan.id, with_history(activity, earlier or {}),
+                                            from_year, to_year)
     ]
     return DiffReport("year", str(from_year), str(to_year), _sorted(changes))
 
@@ -213,25 +248,43 @@ def plan_changes(old: Plan, new: Plan, as_of: date) -> tuple[list[Change], list[
     return changes, sorted(derived, key=_natural)
 
 
+def carried_changes(plan: Plan, before: Mapping[str, Plan], as_of: date) -> list[Change]:
+    """The changes of a new plan's carried activities against the activities they continue
+    on the old side (a rollover: due dates moved, owners changed)."""
+    linked = {a.continues.split("/", 1)[0] for _c, _g, a in plan.activities()
+              if a.continues is not None}
+    earlier = earlier_by_id(before[plan_id] for plan_id in sorted(linked) if plan_id in before)
+    changes: list[Change] = []
+    for _criterion, _goal, activity in plan.activities():
+        old = earlier.get(activity.continues or "")
+        if old is not None:
+            changes.extend(replace(change, continues=activity.continues) for change in
+                           activity_changes(plan.plan.id, old, with_history(activity, earlier),
+                                            as_of))
+    return changes
+
+
 def revision_diff(
-    old: Iterable[Plan], new: Iterable[Plan], as_of: date, old_label: str, new_label: str
+    before: Mapping[str, Plan], after: Mapping[str, Plan], as_of: date, old_label: str,
+    new_label: str,
 ) -> DiffReport:
-    """What changed between two sets of plans, matched by plan id (files may be renamed)."""
-    before = {plan.plan.id: plan for plan in old}
-    after = {plan.plan.id: plan for plan in new}
+    """What changed between two sets of plans by plan id (files may be renamed); each plan is
+    looked up when it is compared (`workspace.ById` builds it then)."""
     changes: list[Change] = []
     derived = []
     for plan_id, plan in after.items():
         if plan_id not in before:
             changes.append(Change(plan_id, None, plan.plan.title, "plan_added", None, None))
+            changes.extend(carried_changes(plan, before, as_of))
             continue
         found, ids = plan_changes(before[plan_id], plan, as_of)
         changes.extend(found)
         if ids:
             derived.append((plan_id, tuple(ids)))
-    for plan_id, plan in before.items():
+    for plan_id in before:
         if plan_id not in after:
-            changes.append(Change(plan_id, None, plan.plan.title, "plan_removed", None, None))
+            title = before[plan_id].plan.title
+            changes.append(Change(plan_id, None, title, "plan_removed", None, None))
     return DiffReport("revision", old_label, new_label, _sorted(changes), tuple(sorted(derived)))
 
 
@@ -296,8 +349,9 @@ def diff_view(report: DiffReport, language: str | None = None) -> View:
     ]
     sections: list[Section] = []
     for change in report.changes:
-        if not sections or sections[-1].heading != change.plan:
-            sections.append(Section(change.plan, columns, []))
+        heading = change.plan if change.case is None else f"{w['case']} {change.case}"
+        if not sections or sections[-1].heading != heading:
+            sections.append(Section(heading, columns, []))
         section = sections[-1]
         section.rows.append({
             "id": change.id,
@@ -318,14 +372,15 @@ def diff_view(report: DiffReport, language: str | None = None) -> View:
         stalled = report.count("note_unchanged")
     else:
         title = w["revision_diff_title"].format(**labels)
-        alarming = report.count("due_postponed") + report.count("activity_removed")
+        alarming = sum(report.count(kind) for kind in ("due_postponed", "activity_removed",
+                                                       "case_reopened", "measure_removed"))
         stalled = 0
     return View(
         title=title,
         sections=sections,
         summary=summary(report),
         data=report.as_json(),
-        csv_headings=(w["plan"],),
+        csv_headings=(w["plan_or_case"] if any(c.case for c in report.changes) else w["plan"],),
         empty=w["no_changes"],
         summary_style="overdue" if alarming else ("soon" if stalled else None),
     )

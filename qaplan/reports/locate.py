@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Plan
 from qaplan.loader import Document, Path_, compose
 from qaplan.reports import PlanEntry
@@ -38,28 +40,56 @@ def locate(
     results: Iterable[PlanEntry],
     read: Callable[[PlanEntry], str | None],
 ) -> list[Location]:
-    """The location of each change of `report`, given the new side's plans and their text."""
-    files: dict[str, str] = {}
-    docs: dict[str, Document | None] = {}
-    paths: dict[str, dict[str, Path_]] = {}
+    """The location of each change of `report`, given the new side's plans (and deviation
+    cases) and their text."""
+    # Keyed by (is a case, id): a plan and a case may share an id.
+    files: dict[tuple[bool, str], str] = {}
+    docs: dict[tuple[bool, str], Document | None] = {}
+    paths: dict[tuple[bool, str], dict[str, Path_]] = {}
     for result in results:
-        if result.plan is None:
+        value: Any = result.plan
+        if value is None:
             continue
-        plan_id = result.plan.id
+        case = isinstance(value, Deviation)
+        key = (case, value.id)
         text = read(result)
-        files[plan_id] = result.file
-        docs[plan_id] = compose(text, result.file) if text is not None else None
-        paths[plan_id] = _activity_paths(result.plan)
+        files[key] = result.file
+        docs[key] = compose(text, result.file) if text is not None else None
+        paths[key] = ({m.key: m.path for m in value.measures} if case
+                      else _activity_paths(value))
     locations = []
     for change in report.changes:
-        if change.plan not in files:  # plan_removed: no file on the new side
+        key = (change.case is not None, change.source)
+        if key not in files:  # plan_removed, case_removed: no file on the new side
             locations.append(Location(None, 1))
             continue
-        doc = docs[change.plan]
-        path = _path(change, report, paths[change.plan])
+        doc = docs[key]
+        if change.case is not None:
+            path = _case_path(change, paths[key])
+        else:
+            path = _path(change, report, paths[key])
         line = doc.key_position(path)[0] if doc is not None else 1
-        locations.append(Location(files[change.plan], line))
+        locations.append(Location(files[key], line))
     return locations
+
+
+# The field of a measure, or of the case, that a change of each kind is about.
+_MEASURE_FIELD = {"due_postponed": "deadline", "due_advanced": "deadline",
+                  "owners_changed": "owner", "title_changed": "title", "state_changed": "state"}
+_CASE_FIELD = {"title_changed": "title", "state_changed": "state", "case_closed": "state",
+               "case_reopened": "state", "closing_changed": "closing"}
+
+
+def _case_path(change: Change, paths: dict[str, Path_]) -> Path_:
+    """The data path a change of a case points at: the measure's field, the case's field."""
+    measure = paths.get(change.id) if change.id is not None else None
+    if measure is not None:
+        field = _MEASURE_FIELD.get(change.kind)
+        return (*measure, field) if field else measure
+    if change.kind == "case_added":
+        return ("deviation",)
+    field = _CASE_FIELD.get(change.kind)
+    return ("deviation", field) if field else ("deviation", "id")
 
 
 def _path(change: Change, report: DiffReport, paths: dict[str, Path_]) -> Path_:

@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 
 from qaplan import i18n
+from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
+from qaplan.reports.cases import CaseEntry, measure_days_overdue, measure_state_on
+from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.owners import OwnerNames
 from qaplan.values import State
 from qaplan.words import plural
@@ -18,35 +21,45 @@ from qaplan.words import plural
 
 @dataclass(frozen=True, slots=True)
 class OverdueItem:
-    """One activity that is overdue (days_overdue > 0) or due soon (days_overdue <= 0)."""
+    """One activity, or a deviation case's measure, that is overdue (days_overdue > 0) or due
+    soon (days_overdue <= 0)."""
 
-    plan: str
+    plan: str | None  # None for a measure
     file: str
     id: str
     title: str
     end: str  # the due date as written: 2024, VT25, 2026-06-30
     due: date
     days_overdue: int
-    state: State | None
+    state: State | str | None  # a measure's state is its own word: proposed, accepted
     owners: tuple[str, ...]
-    kind: str = "activity"
+    kind: str = "activity"  # or "measure"
+    case: str | None = None  # the case id of a measure
 
     @property
     def overdue(self) -> bool:
         return self.days_overdue > 0
 
+    @property
+    def source(self) -> str:
+        """The plan id of an activity, the case id of a measure."""
+        return self.plan if self.plan is not None else self.case or ""
+
     def as_dict(self) -> dict[str, Any]:
-        """The contract's JSON item."""
-        return {
+        """The contract's JSON item (a measure's adds `case`; its `plan` is null)."""
+        data = {
             "plan": self.plan,
             "file": self.file,
             "id": self.id,
             "title": self.title,
             "due": self.due.isoformat(),
             "days_overdue": self.days_overdue,
-            "state": self.state.value if self.state is not None else None,
+            "state": self.state.value if isinstance(self.state, State) else self.state,
             "kind": self.kind,
         }
+        if self.case is not None:
+            data["case"] = self.case
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +80,16 @@ class OverdueReport:
     plans: int
     groups: tuple[OwnerGroup, ...]
     known_owners: frozenset[str] = frozenset()  # every owner key declared or used: --owner's
+    cases: int = 0  # deviation case files read beside the plans
 
     def only(self, owners: Collection[str]) -> OverdueReport:
         """The report for these owner keys only (activities without an owner left out)."""
         return replace(self, groups=tuple(g for g in self.groups if g.owner in owners))
 
     def activities(self) -> list[OverdueItem]:
-        """Each listed activity once, however many owners it has."""
-        unique = {(item.plan, item.id): item for group in self.groups for item in group.items}
+        """Each listed activity (or measure) once, however many owners it has."""
+        unique = {(item.plan, item.case, item.id): item
+                  for group in self.groups for item in group.items}
         return list(unique.values())
 
     @property
@@ -100,36 +115,78 @@ class OverdueReport:
         }
 
 
-def days_overdue(activity: Activity, as_of: date) -> int | None:
-    """as-of minus the due date, for an unfinished activity with a due date; else None."""
+def due_as_of(activity: Activity, as_of: date) -> tuple[date, str] | None:
+    """The due date an unfinished activity is held to as of `as_of`, and its form as written:
+    its end, or a recurring activity's current occurrence (VT2026); None when it has none."""
+    if activity.recurrence is not None:
+        occurrence = activity.current_occurrence(as_of)
+        return None if occurrence is None else (occurrence.due, occurrence.label)
     if activity.end is None or activity.finished(as_of.year):
         return None
-    return (as_of - activity.end.due_date).days
+    return activity.end.due_date, str(activity.end)
+
+
+def days_overdue(activity: Activity, as_of: date) -> int | None:
+    """as-of minus the due date, for an unfinished activity with a due date; else None."""
+    due = due_as_of(activity, as_of)
+    return None if due is None else (as_of - due[0]).days
 
 
 def sort_key(item: OverdueItem) -> tuple[int, str, str]:
-    """Most overdue first, then by plan and id."""
-    return (-item.days_overdue, item.plan, item.id)
+    """Most overdue first, then by plan (or case) and id."""
+    return (-item.days_overdue, item.source, item.id)
 
 
-def plan_items(file: str, plan: Plan, as_of: date, within: int | None = None) -> list[OverdueItem]:
-    """The activities of one plan past due as of `as_of`, or due within `within` days."""
+def plan_items(file: str, plan: Plan, as_of: date, within: int | None = None,
+               earlier: Earlier | None = None) -> list[OverdueItem]:
+    """The activities of one plan past due as of `as_of`, or due within `within` days; a
+    carried activity reads its earlier years from the activity in `earlier` it continues."""
     items: list[OverdueItem] = []
-    for _criterion, _goal, activity in plan.activities():
-        days = days_overdue(activity, as_of)
-        if days is None or not (days > 0 or (within is not None and -within <= days)):
+    for _criterion, _goal, carried in plan.activities():
+        activity = with_history(carried, earlier or {})
+        due = due_as_of(activity, as_of)
+        if due is None:
             continue
-        assert activity.end is not None
+        days = (as_of - due[0]).days
+        if not (days > 0 or (within is not None and -within <= days)):
+            continue
         items.append(OverdueItem(
             plan=plan.id,
             file=file,
             id=activity.key,
             title=activity.title,
-            end=str(activity.end),
-            due=activity.end.due_date,
+            end=due[1],
+            due=due[0],
             days_overdue=days,
-            state=activity.latest_state(as_of.year),
+            state=activity.current_state(as_of),
             owners=tuple(activity.owners),
+        ))
+    return items
+
+
+def case_items(
+    file: str, case: Deviation, as_of: date, within: int | None = None
+) -> list[OverdueItem]:
+    """The open measures of one deviation case past their deadline as of `as_of`, or due within
+    `within` days (measures of a case rejected or closed by then are not listed)."""
+    items: list[OverdueItem] = []
+    for measure in case.measures:
+        days = measure_days_overdue(case, measure, as_of)
+        if days is None or not (days > 0 or (within is not None and -within <= days)):
+            continue
+        assert measure.deadline is not None
+        items.append(OverdueItem(
+            plan=None,
+            file=file,
+            id=measure.key,
+            title=measure.title,
+            end=str(measure.deadline),
+            due=measure.deadline.due_date,
+            days_overdue=days,
+            state=measure_state_on(measure, as_of),
+            owners=(measure.owner,) if measure.owner else (),
+            kind="measure",
+            case=case.key,
         ))
     return items
 
@@ -149,12 +206,15 @@ def overdue_report(
     within: int | None = None,
     owners: Collection[str] = (),
     names: Mapping[str, str] | None = None,
+    cases: Iterable[CaseEntry] = (),
+    earlier: Earlier | None = None,
 ) -> OverdueReport:
-    """Overdue activities grouped per owner (an activity with several owners under each).
+    """Overdue activities, and overdue measures of deviation `cases`, grouped per owner (an
+    activity with several owners under each).
 
-    One pass over the plans, keeping only the listed activities. `owners`: only these owner
-    keys (as resolved by the caller; empty: all). `names`: owner key -> name (None: from each
-    plan's qaplan.yaml, then from the plans, as they come).
+    One pass over the plans and one over the cases, keeping only the listed items. `owners`:
+    only these owner keys (as resolved by the caller; empty: all). `names`: owner key -> name
+    (None: from each file's qaplan.yaml, then from the plans, as they come).
     """
     folded = OwnerNames()
     items: list[OverdueItem] = []
@@ -162,7 +222,12 @@ def overdue_report(
     for entry in plans:
         count += 1
         folded.add(entry)
-        items.extend(plan_items(entry.file, entry.plan, as_of, within))
+        items.extend(plan_items(entry.file, entry.plan, as_of, within, earlier))
+    case_count = 0
+    for case_entry in cases:
+        case_count += 1
+        folded.add_case(case_entry)
+        items.extend(case_items(case_entry.file, case_entry.value, as_of, within))
     shown = folded.names if names is None else names
     by_owner: dict[str | None, list[OverdueItem]] = {}
     for item in sorted(items, key=sort_key):
@@ -172,7 +237,8 @@ def overdue_report(
         OwnerGroup(key, shown.get(key, key) if key is not None else None, tuple(listed))
         for key, listed in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
     )
-    report = OverdueReport(as_of, within, count, groups, frozenset(folded.known | set(shown)))
+    report = OverdueReport(as_of, within, count, groups, frozenset(folded.known | set(shown)),
+                           case_count)
     return report.only(owners) if owners else report
 
 
@@ -194,9 +260,13 @@ def days_text(days: int, language: str | None = None) -> str:
     return i18n.words(language)["due_in"].format(days=i18n.days(language, -days))
 
 
-def state_text(state: State | None, language: str | None = None) -> str:
-    """The state as a word of `language` (English: the state as written in plans)."""
-    return i18n.words(language)[state.value if state is not None else "not_started"].lower()
+def state_text(state: State | str | None, language: str | None = None) -> str:
+    """The state (an activity's, or a measure's word) in `language` (English: as written)."""
+    if state is None:
+        key = "not_started"
+    else:
+        key = state.value if isinstance(state, State) else state.replace("-", "_")
+    return i18n.words(language)[key].lower()
 
 
 def item_style(item: OverdueItem) -> Style:
@@ -206,7 +276,8 @@ def item_style(item: OverdueItem) -> Style:
 def item_cells(item: OverdueItem, language: str | None = None) -> dict[str, Cell]:
     """The cells every report shows for an overdue or due-soon activity."""
     return {
-        "plan": item.plan,
+        "plan": item.source,  # a measure shows its case id where an activity shows its plan
+        "kind": item.kind,
         "file": item.file,
         "id": item.id,
         "title": item.title,
@@ -227,20 +298,25 @@ def _owners_text(report: OverdueReport) -> str:
     # The comma keeps "and N due within D days" apart from whose they are.
     sep = "," if report.within is not None else ""
     if owners and unowned:
-        return (f"{sep} for {plural(owners, 'owner')} and "
-                f"{plural(unowned, 'activity', 'activities')} without an owner")
+        things = plural(unowned, "item") if report.cases else plural(unowned, "activity",
+                                                                      "activities")
+        return f"{sep} for {plural(owners, 'owner')} and {things} without an owner"
     if owners:
         return f"{sep} for {plural(owners, 'owner')}"
     return f", {unowned} without an owner" if unowned else ""
 
 
-def report_columns(w: Mapping[str, str], *, owners: bool = False) -> list[Column]:
-    """The columns of a list of overdue or due-soon activities (headers in the words `w`)."""
+def report_columns(
+    w: Mapping[str, str], *, owners: bool = False, cases: bool = False
+) -> list[Column]:
+    """The columns of a list of overdue or due-soon activities (headers in the words `w`);
+    `cases`: measures of deviation cases may be listed too (the kind is a CSV column)."""
     return [
-        Column("plan", w["plan"]),
+        Column("plan", w["plan_or_case"] if cases else w["plan"]),
+        *([Column("kind", w["kind"], only=("csv",))] if cases else []),
         Column("file", w["file"], only=("csv",)),
         Column("id", w["id"]),
-        Column("title", w["activity"], wrap=True),
+        Column("title", w["activity_or_measure"] if cases else w["activity"], wrap=True),
         *([Column("owners", w["owners"], wrap=True)] if owners else []),
         Column("end", w["end"], only=("csv",)),
         Column("due", w["due"], only=("table", "markdown"), wrap=True),
@@ -255,7 +331,8 @@ def overdue_view(report: OverdueReport, language: str | None = None) -> View:
     """The report as sections per owner, ready to draw in any format (headings in `language`)."""
     w = i18n.words(language)
     columns = [Column("owner", w["owner"], only=("csv",)),
-               Column("name", w["owner_name"], only=("csv",)), *report_columns(w)]
+               Column("name", w["owner_name"], only=("csv",)),
+               *report_columns(w, cases=bool(report.cases))]
     sections = []
     for group in report.groups:
         if group.owner is None:
@@ -273,12 +350,19 @@ def overdue_view(report: OverdueReport, language: str | None = None) -> View:
         sections.append(Section(None, columns, []))
     overdue, soon = report.overdue_count, report.soon_count
     as_of = report.as_of.isoformat()
-    title = w["overdue_title"].format(as_of=as_of)
+    title = w["overdue_cases_title" if report.cases else "overdue_title"].format(as_of=as_of)
     summary = plural(overdue, "activity", "activities") + " overdue"
+    if report.cases:
+        measures = sum(1 for item in report.activities() if item.overdue and item.case)
+        counted = [plural(overdue - measures, "activity", "activities")] if report.plans else []
+        summary = " and ".join([*counted, plural(measures, "measure")]) + " overdue"
     if report.within is not None:
         title += w["overdue_within"].format(days=i18n.days(language, report.within))
         summary += f" and {soon} due within {plural(report.within, 'day')}"
-    summary += f"{_owners_text(report)} ({plural(report.plans, 'plan')} checked)."
+    checked = " and ".join(
+        [*([plural(report.plans, "plan")] if report.plans or not report.cases else []),
+         *([plural(report.cases, "case")] if report.cases else [])])
+    summary += f"{_owners_text(report)} ({checked} checked)."
     style: Style = "overdue" if overdue else ("soon" if soon else "done")
     return View(
         title=title,

@@ -31,6 +31,14 @@ class OwnerNames:
             self.used.update(key for _c, _g, activity in entry.plan.activities()
                              for key in activity.owners)
 
+    def add_case(self, entry: Any) -> None:
+        """Fold in one deviation case's qaplan.yaml and the owner keys its measures name."""
+        config = getattr(entry.config, "config", entry.config)
+        if config is not None:
+            for key, owner in config.owners.items():
+                self.repository.setdefault(key, owner.name)
+        self.used.update(measure.owner for measure in entry.value.measures if measure.owner)
+
     @property
     def names(self) -> dict[str, str]:
         """Owner key -> name, the repository's first."""

@@ -12,6 +12,7 @@ from qaplan import i18n
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
+from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.overdue import (
     OverdueItem,
     days_overdue,
@@ -108,19 +109,24 @@ class StatusReport:
 
 
 def missing_follow_up(activity: Activity, year: int) -> bool:
-    """Unfinished as of `year`, started by its end, and no entry for it (no start: started)."""
+    """Unfinished as of `year`, started by its end, and no entry for it (no start: started);
+    a recurring activity: one that falls due in `year`."""
     if activity.finished(year) or year in activity.status:
+        return False
+    if activity.recurrence is not None and not activity.recurrence.occurs_in(year):
         return False
     return activity.start is None or activity.start.start_date <= date(year, 12, 31)
 
 
-def plan_counts(plan: Plan, as_of: date, year: int) -> Counts:
-    """The counts of one plan: states as of `as_of`, follow-up checked for `year`."""
+def plan_counts(plan: Plan, as_of: date, year: int, earlier: Earlier | None = None) -> Counts:
+    """The counts of one plan: states as of `as_of`, follow-up checked for `year`; a carried
+    activity reads its earlier years from the activity in `earlier` it continues."""
     by_state = {key: 0 for key in STATE_KEYS}
     overdue = missing = 0
-    activities = [activity for _criterion, _goal, activity in plan.activities()]
+    activities = [with_history(activity, earlier or {})
+                  for _criterion, _goal, activity in plan.activities()]
     for activity in activities:
-        state = activity.latest_state(as_of.year)
+        state = activity.current_state(as_of)  # recurring: its current occurrence's
         by_state[state.value if state is not None else NOT_STARTED] += 1
         days = days_overdue(activity, as_of)
         overdue += days is not None and days > 0
@@ -134,6 +140,7 @@ def status_report(
     *,
     year: int | None = None,
     within: int | None = None,
+    earlier: Earlier | None = None,
 ) -> StatusReport:
     """One row per plan (in path order) and the totals; `year` defaults to the as-of year
     minus one (the last year whose follow-up should be written)."""
@@ -144,9 +151,9 @@ def status_report(
     for entry in plans:  # one plan at a time: only its counts and listed activities are kept
         plan = entry.plan
         rows.append(PlanStatus(plan.id, entry.file, plan.plan.title,
-                               plan_counts(plan, as_of, year)))
+                               plan_counts(plan, as_of, year, earlier)))
         if within is not None:
-            listed.extend(plan_items(entry.file, plan, as_of, within))
+            listed.extend(plan_items(entry.file, plan, as_of, within, earlier))
     rows.sort(key=lambda row: row.file)
     totals = sum((row.counts for row in rows), EMPTY)
     return StatusReport(as_of, year, tuple(rows), totals, within,
