@@ -158,8 +158,9 @@ def load(
         reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
         reasons = reasons or [f"{r.file}: the repository file, not a plan"
                               for r in run.files if r.kind == "config"]
-        wanted = " or ".join(kinds)
-        raise QaplanError("\n  ".join([f"no valid {wanted} files to report on:", *reasons]))
+        others = "".join(f", nor {kind} files" for kind in kinds[1:])
+        raise QaplanError("\n  ".join([f"no valid {kinds[0]} files to report on{others}:",
+                                        *reasons]))
     return Workspace(kind, usable, notes)
 
 

@@ -183,6 +183,15 @@ def test_the_year_diff_reads_earlier_years_from_the_closed_plan(periods: Path) -
     assert "--include-closed belongs to the year diff" in result.stderr
 
 
+def test_the_yearly_report_reads_last_year_from_the_closed_plan(periods: Path) -> None:
+    result = run_cli("report", "--year", "2026", "--as-of", "2027-02-01", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [unit] = json.loads(result.stdout)["units"]
+    assert unit["plans"] == ["new"]  # the closed plan is left out, its years are not
+    assert unit["previous_figures"]["own"]["by_state"]["delayed"] == 1
+    assert [(i["plan"], i["id"]) for i in unit["questions"]["done"]] == [("new", "A1")]
+
+
 def git(*args: str) -> None:
     subprocess.run(["git", *args], capture_output=True, text=True, check=True)
 

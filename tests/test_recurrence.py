@@ -215,3 +215,39 @@ def test_validate_checks_every_and_due(repo: Path) -> None:
     assert any(line.startswith("plans/p.yaml:20:20: warning QP714") for line in lines)
     assert any(line.startswith("plans/p.yaml:22:20: warning QP715") for line in lines)
     assert sum("QP202" in line for line in lines) == 0  # recurring ones need no end
+
+
+RECURRING_REPORT_PLAN = """\
+schema: qaplan/v1
+plan:
+  id: rec
+  title: Recurring
+  period: {start: 2024, end: 2028}
+owners:
+  PD: {name: Programme director}
+criteria:
+  - title: C
+    goals:
+      - title: G
+        activities:
+          - id: A1
+            title: Course evaluation every term
+            every: term
+            start: 2025
+            owners: [PD]
+            status:
+              2025: {state: done, note: Both terms evaluated.}
+"""
+
+
+def test_the_yearly_report_counts_each_years_occurrences(repo: Path) -> None:
+    """Done last year does not make this year's terms done: the spring term is overdue."""
+    write(repo / "plans/rec.yaml", RECURRING_REPORT_PLAN)
+    result = run_cli("report", "--year", "2026", "--as-of", "2026-09-01", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [unit] = json.loads(result.stdout)["units"]
+    assert unit["figures"]["own"]["overdue"] == 1
+    assert unit["previous_figures"]["own"]["done"] == 1
+    [concern] = unit["questions"]["concerns"]
+    assert (concern["id"], concern["due"], concern["reasons"]) == (
+        "A1", "2026-06-30", ["overdue", "missing_follow_up"])

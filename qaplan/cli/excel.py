@@ -140,8 +140,9 @@ def export(
                            "sheet, a row per measure (not read back by import).")
     ] = False,
 ) -> None:
-    """Write plans to an Excel table in the layout used today, one sheet per plan (or the
-    deviation register with --register).
+    """Write plans to an Excel table in the layout used today, one sheet per plan.
+
+    With --register: the deviation register instead, one sheet with a row per measure.
 
     Example: qaplan export plans/ --year 2025 -o kvalitetsplan.xlsx
     """

@@ -98,7 +98,7 @@ def report(
     given = paths or default_paths()
     source = source_of([*given, "qaplan.yaml"] if Path("qaplan.yaml").is_file() else given)
     result = yearly_report(workspace.plans(), units, day, source, year=year, unit=unit,
-                           language=language)
+                           language=language, earlier=workspace.earlier_activities())
     if fmt == "html":
         from qaplan.render.html import render_report
 

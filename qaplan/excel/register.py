@@ -85,6 +85,10 @@ def register_workbook(
     for number, (_word, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
+    # Printed: landscape, every column on the page width, as many pages down as it takes.
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     info = WriteOnlyCell(sheet, w["register_info"].format(as_of=as_of.isoformat()))
     info.font = Font(bold=True, size=12)
     sheet.append([info])

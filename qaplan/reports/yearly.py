@@ -15,6 +15,8 @@ from typing import Any
 
 from qaplan.formats.plan import Activity
 from qaplan.reports import PlanEntry
+from qaplan.reports.continued import Earlier, with_history
+from qaplan.reports.overdue import due_as_of
 from qaplan.values import State
 
 TYPE_CHECKING = False
@@ -187,6 +189,19 @@ def _latest_states(activity: Activity, year: int) -> tuple[State | None, ...]:
     return state, before_state, earlier_state
 
 
+def _yearly_states(activity: Activity, year: int) -> tuple[State | None, ...]:
+    """A recurring activity's states for `year`, the year before and the one before that: each
+    year's own follow-up (its occurrences), or cancelled once the activity was cancelled."""
+
+    def of(at: int) -> State | None:
+        if activity.latest_state(at) is State.CANCELLED:
+            return State.CANCELLED
+        follow_up = activity.status.get(at)
+        return None if follow_up is None else follow_up.state
+
+    return of(year), of(year - 1), of(year - 2)
+
+
 @dataclass(slots=True)
 class _Year:
     """What one year's report counts: its figures and the dates its rules compare with."""
@@ -216,18 +231,33 @@ class _Year:
         return done, overdue, missing, finished
 
 
-def _fold_plan(unit: UnitReport, entry: PlanEntry, year: int, as_of: date) -> None:
-    """Fold one plan's activities into the unit: figures for both years, questions for `year`."""
+def _due(activity: Activity, as_of: date) -> date | None:
+    """The due date as of a day: the end, or a recurring activity's current occurrence."""
+    if activity.recurrence is None:
+        return activity.due
+    held = due_as_of(activity, as_of)
+    return None if held is None else held[0]
+
+
+def _fold_plan(unit: UnitReport, entry: PlanEntry, year: int, as_of: date,
+               earlier: Earlier) -> None:
+    """Fold one plan's activities into the unit: figures for both years, questions for `year`;
+    a carried activity reads its earlier years from the activity it continues."""
     plan = entry.plan
     now = _Year(year, as_of, unit.own)
     then = _Year(year - 1, _year_before(as_of), unit.own_previous)
     questions = unit.questions
-    for _criterion, _goal, activity in plan.activities():
-        state, before, earlier = _latest_states(activity, year)
+    for _criterion, _goal, carried in plan.activities():
+        activity = with_history(carried, earlier)
+        recurs = activity.recurrence is not None
+        state, before, earlier = (_yearly_states if recurs else _latest_states)(activity, year)
         started = None if activity.start is None else activity.start.start_date
-        due = activity.due
-        then.count(activity, before, earlier, due, started)
-        done, overdue, missing, finished = now.count(activity, state, before, due, started)
+        due = _due(activity, as_of)
+        # Each year's occurrences of a recurring activity are new work: done again is done.
+        then.count(activity, before, None if recurs else earlier, _due(activity, then.as_of),
+                   started)
+        done, overdue, missing, finished = now.count(activity, state, None if recurs else before,
+                                                     due, started)
         follow_up = activity.status.get(year)
         note = follow_up.note if follow_up is not None else None
         reasons: list[str] = []
@@ -276,6 +306,7 @@ def yearly_report(
     year: int | None = None,
     unit: str | None = None,
     language: str | None = None,
+    earlier: Earlier | None = None,
 ) -> YearlyReport:
     """The report for `year` (default: the as-of year minus one) of `unit` and the units below
     it (default: every root of the tree, and "Other" for plans outside it); `language` sets the
@@ -296,7 +327,7 @@ def yearly_report(
             node = nodes[key] = UnitReport(OTHER, "", None, default)
         node.plans.append(entry.plan.id)
         node.languages.add(entry.language)
-        _fold_plan(node, entry, year, as_of)
+        _fold_plan(node, entry, year, as_of, earlier or {})
     for node in nodes.values():
         node.questions["next"].sort(key=lambda item: (item.due is None, item.due or as_of))
     children: dict[str, list[str]] = {}
