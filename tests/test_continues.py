@@ -184,11 +184,14 @@ def test_the_year_diff_reads_earlier_years_from_the_closed_plan(periods: Path) -
 
 
 def test_the_yearly_report_reads_last_year_from_the_closed_plan(periods: Path) -> None:
+    first = ("          - id: A0\n            title: New work\n            owners: [PD]\n"
+             "            status:\n              2026: {state: ongoing, note: Begun.}\n")
+    write(periods / "plans/new/new.yaml", NEW.replace("          - id: A1\n", first + "          - id: A1\n"))
     result = run_cli("report", "--year", "2026", "--as-of", "2027-02-01", "--format", "json")
     assert result.exit_code == 0, result.stderr
     [unit] = json.loads(result.stdout)["units"]
     assert unit["plans"] == ["new"]  # the closed plan is left out, its years are not
-    assert unit["previous_figures"]["own"]["by_state"]["delayed"] == 1
+    assert unit["previous_figures"]["own"]["by_state"]["delayed"] == 1  # A1's 2025, old plan
     assert [(i["plan"], i["id"]) for i in unit["questions"]["done"]] == [("new", "A1")]
 
 

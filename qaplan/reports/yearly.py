@@ -240,7 +240,7 @@ def _due(activity: Activity, as_of: date) -> date | None:
 
 
 def _fold_plan(unit: UnitReport, entry: PlanEntry, year: int, as_of: date,
-               earlier: Earlier) -> None:
+               history: Earlier) -> None:
     """Fold one plan's activities into the unit: figures for both years, questions for `year`;
     a carried activity reads its earlier years from the activity it continues."""
     plan = entry.plan
@@ -248,7 +248,7 @@ def _fold_plan(unit: UnitReport, entry: PlanEntry, year: int, as_of: date,
     then = _Year(year - 1, _year_before(as_of), unit.own_previous)
     questions = unit.questions
     for _criterion, _goal, carried in plan.activities():
-        activity = with_history(carried, earlier)
+        activity = with_history(carried, history)
         recurs = activity.recurrence is not None
         state, before, earlier = (_yearly_states if recurs else _latest_states)(activity, year)
         started = None if activity.start is None else activity.start.start_date
