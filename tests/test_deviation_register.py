@@ -36,6 +36,21 @@ def test_the_register_validates_clean(as_of: str, monkeypatch: pytest.MonkeyPatc
     assert report["files"] == 13  # qaplan.yaml and a dozen cases
 
 
+def test_an_empty_plans_folder_beside_the_register_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default paths are plans/ and deviations/: one of them with files is enough."""
+    import shutil
+
+    shutil.copytree(REGISTER, tmp_path / "repo")
+    (tmp_path / "repo/plans").mkdir(exist_ok=True)
+    monkeypatch.chdir(tmp_path / "repo")
+    code, report = _validate("--as-of", AS_OF)
+    assert code == 0 and report["files"] == 13
+    result = run_cli("deviations", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_the_register_has_every_state_and_category() -> None:
     from qaplan.loader import read
 

@@ -80,7 +80,9 @@ def check_paths(
 
         check_links(files, rest, None if named else more)
     files.sort(key=lambda r: r.file)
-    fatal.extend(_empty_origins(given, candidates, files))
+    empty = _empty_origins(given, candidates, files)
+    if paths or len(empty) == len(given):  # of the default folders, one with files is enough
+        fatal.extend(empty)
     return Run(files, notes, fatal)
 
 
