@@ -158,8 +158,8 @@ def test_named_catalogues(units: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--unit", "MDE"], "--unit: no unit 'MDE' (did you mean MED?)"),
-    (["--catalogue", "esk"], "--catalogue: no catalogue 'esk' (did you mean esg?)"),
+    (["--unit", "MDE"], "--unit: no unit 'MDE' (did you mean 'MED'?)"),
+    (["--catalogue", "esk"], "--catalogue: no catalogue 'esk' (did you mean 'esg'?)"),
     (["--format", "html"], "--format: 'html' is not one of"),
 ])
 def test_bad_options(units: Path, args: list[str], message: str) -> None:

@@ -109,7 +109,7 @@ def test_state_and_year_choose_what_is_listed_and_counted(register: Path) -> Non
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--unit", "med-lk"], ("--unit: no unit 'med-lk' in qaplan.yaml's units or the cases "
-                           "(did you mean 'med-lak'?)")),
+                           "(did you mean 'med-lak' or 'med-ikm'?)")),
     (["--state", "open"], "--state: 'open' is not one of received, rejected, in-progress, closed"),
     (["--format", "html"], "--format: 'html' is not one of"),
 ])

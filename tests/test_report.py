@@ -128,7 +128,7 @@ def test_unit_option_reports_that_branch_only(units_repo: Path) -> None:
     assert ids(data["units"][0]["units"][0], "next") == ["T2", "T1"]
     result = run_cli("report", "--as-of", AS_OF, "--unit", "INC")
     assert result.exit_code == 2
-    assert "--unit: no unit 'INC'" in result.stderr and "did you mean INB or INA" in result.stderr
+    assert "--unit: no unit 'INC'" in result.stderr and "did you mean 'INB' or 'INA'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -3,7 +3,7 @@ draw it with the chosen renderer."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -17,33 +17,18 @@ from qaplan.cli.options import (
     ReportLangOption,
     SkipInvalidOption,
     as_of_date,
+    check_choice,
     check_format,
     check_language,
     load_workspace,
     notes,
     out,
 )
-from qaplan.errors import QaplanError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.catalogues import Catalogues
     from qaplan.workspace import Workspace
-
-
-def _choice(option: str, value: str, known: Collection[str], what: str) -> None:
-    """A usage error (exit 2) unless `value` is one of `known`, with "did you mean"."""
-    from difflib import get_close_matches
-
-    from qaplan.values import printable
-
-    if value in known:
-        return
-    close = get_close_matches(value, sorted(known), n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    listed = ", ".join(printable(k, short=True) for k in sorted(known)) or "none"
-    raise QaplanError(f"{option}: no {what} '{printable(value, short=True)}'{hint}; "
-                      f"the {what}s: {listed}")
 
 
 def workspace_catalogues(workspace: Workspace) -> Catalogues:
@@ -96,10 +81,10 @@ def coverage(
     names: Sequence[str] | None = None
     if catalogue:
         for name in catalogue:
-            _choice("--catalogue", name, catalogues.names(), "catalogue")
+            check_choice("--catalogue", name, catalogues.names(), "catalogue")
         names = list(dict.fromkeys(catalogue))
     report = coverage_report(workspace.plans(), day, catalogues, names=names, unit=unit,
                              tree=workspace.units)
     if unit is not None:
-        _choice("--unit", unit, report.known_units, "unit")
+        check_choice("--unit", unit, report.known_units, "unit")
     out(render(coverage_view(report, language), fmt))

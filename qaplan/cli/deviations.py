@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from qaplan.cli.options import (
     ReportLangOption,
     SkipInvalidOption,
     as_of_date,
+    check_choice,
     check_format,
     check_language,
     load_workspace,
@@ -35,19 +35,7 @@ def check_states(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values)) or OPEN_STATES
 
 
-def check_unit(key: str, known: Collection[str]) -> None:
-    """A --unit that names no unit is a usage error with the likely one."""
-    from difflib import get_close_matches
-
-    from qaplan.values import printable
-
-    if key in known:
-        return
-    close = get_close_matches(key, sorted(known), n=1)
-    hint = f" (did you mean '{printable(close[0])}'?)" if close else ""
-    listed = ", ".join(printable(k) for k in sorted(known)) or "none"
-    raise QaplanError(f"--unit: no unit '{printable(key)}' in qaplan.yaml's units or the "
-                      f"cases{hint}; units: {listed}")
+_WHERE = " in qaplan.yaml's units or the cases"
 
 
 def deviations(
@@ -90,9 +78,9 @@ def deviations(
     notes([printable(line) for line in workspace.notes])
     tree = workspace.units
     if unit is not None and tree is not None:
-        check_unit(unit, tree.units)
+        check_choice("--unit", unit, tree.units, "unit", _WHERE)
     report = deviations_report(workspace.entries("deviation"), day, year=year, unit=unit,
                                states=states, units=tree)
     if unit is not None and tree is None:
-        check_unit(unit, report.units_seen)
+        check_choice("--unit", unit, report.units_seen, "unit", _WHERE)
     out(render(deviations_view(report, language), fmt))

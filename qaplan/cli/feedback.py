@@ -14,13 +14,13 @@ from qaplan.cli.options import (
     ReportLangOption,
     SkipInvalidOption,
     as_of_date,
+    check_choice,
     check_format,
     check_language,
     load_workspace,
     notes,
     out,
 )
-from qaplan.errors import QaplanError
 from qaplan.formats.feedback import DEFAULT_DAYS
 
 TYPE_CHECKING = False
@@ -30,18 +30,8 @@ if TYPE_CHECKING:
 
 def units_under(key: str, tree: Config | None, seen: set[str]) -> set[str]:
     """`key` and every unit below it in the units tree; an unknown key is a usage error."""
-    from difflib import get_close_matches
-
-    from qaplan.values import printable
-
     known = set(tree.units) if tree is not None else set()
-    if key not in known | seen:
-        everything = sorted(known | seen)
-        close = get_close_matches(key, everything, n=1, cutoff=0.6)
-        hint = f" (did you mean '{printable(close[0])}'?)" if close else ""
-        raise QaplanError(f"--unit: no unit '{printable(key)}' in the units tree or the "
-                          f"plans{hint}; known units: "
-                          f"{', '.join(printable(unit) for unit in everything) or 'none'}")
+    check_choice("--unit", key, known | seen, "unit", " in the units tree or the plans")
     if tree is None:
         return {key}
     return {key} | {unit for unit in known | seen

@@ -4,7 +4,7 @@ the one place that loads a workspace for a report, and writing to stdout and std
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Annotated, Any, Self
 
@@ -146,3 +146,21 @@ def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool,
     if skip_closed:  # a closed plan's period was rolled over: its open work lives on elsewhere
         workspace.skip_closed()
     return workspace
+
+
+def check_choice(option: str, value: str, known: Collection[str], what: str,
+                 where: str = "") -> None:
+    """A usage error (exit 2) unless `value` is one of `known`, with "did you mean" and the list;
+    `where` says where the known values come from (" in the units tree")."""
+    if value in known:
+        return
+    from difflib import get_close_matches
+
+    from qaplan.values import printable
+
+    close = get_close_matches(value, sorted(known), n=2, cutoff=0.6)
+    quoted = " or ".join(f"'{printable(k, short=True)}'" for k in close)
+    hint = f" (did you mean {quoted}?)" if close else ""
+    listed = ", ".join(printable(k, short=True) for k in sorted(known)) or "none"
+    raise QaplanError(f"{option}: no {what} '{printable(value, short=True)}'{where}{hint}; "
+                      f"the {what}s: {listed}")

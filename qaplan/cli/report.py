@@ -15,6 +15,7 @@ from qaplan.cli.options import (
     ReportLangOption,
     SkipInvalidOption,
     as_of_date,
+    check_choice,
     check_follow_up_year,
     check_format,
     check_language,
@@ -25,21 +26,6 @@ from qaplan.cli.options import (
 from qaplan.errors import QaplanError
 
 REPORT_FORMATS = ("markdown", "html", "json", "table")
-
-
-def _check_unit(key: str, known: list[str]) -> None:
-    """--unit names a key of the units tree."""
-    from difflib import get_close_matches
-
-    from qaplan.values import printable
-
-    if key in known:
-        return
-    close = get_close_matches(key, known, n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    listed = ", ".join(printable(k, short=True) for k in sorted(known)) or "none"
-    raise QaplanError(f"--unit: no unit '{printable(key, short=True)}' in the units tree of "
-                      f"qaplan.yaml{hint}; the units: {listed}")
 
 
 def report(
@@ -94,7 +80,8 @@ def report(
     notes([printable(line) for line in workspace.notes])
     units = workspace.units
     if unit is not None:
-        _check_unit(unit, list(units.units) if units is not None else [])
+        check_choice("--unit", unit, list(units.units) if units is not None else [], "unit",
+                     " in the units tree of qaplan.yaml")
     given = paths or default_paths()
     source = source_of([*given, "qaplan.yaml"] if Path("qaplan.yaml").is_file() else given)
     result = yearly_report(workspace.plans(), units, day, source, year=year, unit=unit,
