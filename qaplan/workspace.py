@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qaplan.engine.results import INVALID, FileResult
+from qaplan.engine.results import INVALID, SKIPPED, FileResult
 from qaplan.errors import QaplanError
 from qaplan.refusal import admit
 from qaplan.words import plural
@@ -156,8 +156,11 @@ def load(
                      "their errors")
     if not usable:
         reasons = left_out + [note.removeprefix("note: ") for note in run.notes]
-        reasons = reasons or [f"{r.file}: the repository file, not a plan"
+        reasons = reasons or [f"{r.file}: the repository file, not a {kinds[0]} file"
                               for r in run.files if r.kind == "config"]
+        found = sorted({r.kind for r in run.files} - {"config", *kinds, INVALID, SKIPPED})
+        reasons += [f"{plural(sum(r.kind == other for r in run.files), other + ' file')}, "
+                    f"not {kinds[0]} files" for other in found]
         others = "".join(f", nor {kind} files" for kind in kinds[1:])
         raise QaplanError("\n  ".join([f"no valid {kinds[0]} files to report on{others}:",
                                         *reasons]))

@@ -217,3 +217,14 @@ def test_a_measure_done_after_the_as_of_date_was_still_open() -> None:
                               "done": {"date": "2025-04-01", "note": "n"}}]).measures[0]
     assert measure_state_on(measure, date(2025, 3, 31)) == "accepted"
     assert measure_state_on(measure, date(2025, 4, 1)) == "done"
+
+
+def test_a_repository_without_cases_says_what_it_found_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(Path(__file__).parent.parent / "plans", tmp_path / "plans")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("deviations")
+    assert result.exit_code == 2
+    assert "no valid deviation files to report on" in result.stderr
+    assert "3 plan files, not deviation files" in result.stderr
