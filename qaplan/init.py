@@ -19,7 +19,6 @@ from qaplan.repo import display_path
 
 PLAN_PATH = "plans/example-programme.yaml"
 PLAN_SCHEMA_PATH = "schemas/plan.schema.json"
-CONFIG_SCHEMA_PATH = "schemas/qaplan.schema.json"
 
 # The files that are the same in every repository: template name -> path in the repository.
 # Templates carry no leading dot because package-data globs skip hidden files.
@@ -78,11 +77,13 @@ def starter_plan(today: date) -> str:
     )
 
 
-def _schema_text(config: bool) -> str:
-    from qaplan.model import config_json_schema, plan_json_schema
+def _schemas() -> dict[str, str]:
+    """Every kind's JSON Schema (plans, qaplan.yaml, deviation cases) at its path in `schemas/`."""
+    from qaplan.kinds import KINDS
 
-    schema = config_json_schema() if config else plan_json_schema()
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return {f"schemas/{kind.schema_file}":
+            json.dumps(kind.json_schema(), ensure_ascii=False, indent=2) + "\n"
+            for kind in KINDS.values() if kind.schema_file and kind.json_schema}
 
 
 def default_source() -> str:
@@ -140,8 +141,7 @@ def scaffold(today: date, source: str | None = None, reminders: bool = False) ->
     result |= {path: static_text(name, source) for name, path in STATIC_FILES.items()}
     if reminders:
         result |= {path: static_text(name, source) for name, path in REMINDER_FILES.items()}
-    result[PLAN_SCHEMA_PATH] = _schema_text(config=False)
-    result[CONFIG_SCHEMA_PATH] = _schema_text(config=True)
+    result |= _schemas()
     return dict(sorted(result.items()))
 
 

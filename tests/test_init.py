@@ -27,6 +27,7 @@ WRITTEN = [
     ".vscode/settings.json",
     "plans/example-programme.yaml",
     "qaplan.yaml",
+    "schemas/deviation.schema.json",
     "schemas/plan.schema.json",
     "schemas/qaplan.schema.json",
 ]
@@ -179,6 +180,27 @@ def test_schemas_are_generated_from_the_model(here: Path) -> None:
     assert (here / "repo/schemas/qaplan.schema.json").read_text(encoding="utf-8") == run_cli(
         "schema", "--config"
     ).stdout
+    assert (here / "repo/schemas/deviation.schema.json").read_text(encoding="utf-8") == run_cli(
+        "schema", "--kind", "deviation"
+    ).stdout
+
+
+def test_a_new_case_in_an_initialised_repository_finds_its_schema(here: Path) -> None:
+    assert run_cli("init", "repo").exit_code == 0
+    (here / "repo/qaplan.yaml").write_text(
+        "schema: qaplan/v1\nunits:\n  LP: {name: Läkarprogrammet}\n", encoding="utf-8")
+    import os
+
+    os.chdir(here / "repo")
+    result = run_cli("new", "deviation", "--unit", "LP", "--category", "education-quality",
+                     "--title", "Lecture notes missing")
+    assert result.exit_code == 0, result.stderr
+    case = here / "repo" / result.stdout.strip()
+    target = case.read_text(encoding="utf-8").splitlines()[0].split("$schema=")[1]
+    assert (case.parent / target).resolve() == (here / "repo/schemas/deviation.schema.json")
+    assert "deviations/**/*.yaml" in json.loads(
+        (here / "repo/.vscode/settings.json").read_text(encoding="utf-8")
+    )["yaml.schemas"]["./schemas/deviation.schema.json"]
 
 
 def test_starter_plan_and_config_match_their_schemas(here: Path) -> None:
