@@ -158,6 +158,8 @@ def scratch() -> Cache | None:
     import atexit
     import shutil
 
+    if not hasattr(os, "geteuid"):
+        return None  # ownership and modes cannot be checked here: the data stays in memory
     try:
         directory = Path(tempfile.mkdtemp(prefix="qaplan-"))  # 0700
     except OSError:
