@@ -235,3 +235,18 @@ def test_the_three_latest_states_agree_with_the_activitys_rule(status: dict[int,
     assert _latest_states(activity, year) == (
         activity.latest_state(year), activity.latest_state(year - 1),
         activity.latest_state(year - 2))
+
+
+def test_json_lines_keep_each_row_on_one_line() -> None:
+    """The report's JSON is json.dumps's data, with each innermost object on one line."""
+    from qaplan.render.json import leaves_inline
+
+    data = {"units": [{"key": "LP", "plans": ["a", "b"], "empty": {}, "rows": [
+        {"id": "A1", "title": "Ö \"quoted\" <x>", "reasons": ["overdue"], "due": None},
+        {"id": "A2", "n": 1.5, "ok": True}]}], "year": 2025}
+    text = leaves_inline(data)
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert '        {"id": "A1", "title": "Ö \\"quoted\\" <x>", "reasons": ["overdue"], ' \
+           '"due": null},' in lines
+    assert '      "plans": ["a", "b"],' in lines and lines[0] == "{" and lines[-1] == "}"

@@ -95,11 +95,16 @@ def report(
         from qaplan.reports.yearly_view import yearly_view
 
         text = render_markdown(yearly_view(result))
+    elif fmt == "json":
+        from qaplan.render.json import leaves_inline
+        from qaplan.reports.yearly_view import json_view
+
+        text = leaves_inline(json_view(result).data)
     else:
         from qaplan.render import render
-        from qaplan.reports.yearly_view import json_view, yearly_view
+        from qaplan.reports.yearly_view import yearly_view
 
-        text = render(json_view(result) if fmt == "json" else yearly_view(result), fmt)
+        text = render(yearly_view(result), fmt)
     if output is None:
         out(text)
         return
