@@ -152,7 +152,7 @@ def _plan_schema() -> dict[str, Any]:
 
 
 def _config_schema() -> dict[str, Any]:
-    from qaplan.model import config_json_schema
+    from qaplan.model_config import config_json_schema
 
     return config_json_schema()
 

@@ -17,6 +17,7 @@ from qaplan.model import (
     Title,
     _NoneIsEmpty,
     _Strict,
+    json_schema,
 )
 
 # The same choices as `qaplan.formats.deviation` (tests/test_shape.py holds them equal).
@@ -106,7 +107,4 @@ class DeviationFile(_Strict):
 
 def deviation_json_schema() -> dict[str, Any]:
     """The JSON Schema of a deviation case file, for editors and `qaplan schema --kind deviation`."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **DeviationFile.model_json_schema(by_alias=True),
-    }
+    return json_schema(DeviationFile)

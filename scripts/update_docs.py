@@ -13,7 +13,8 @@ sys.path.insert(0, str(ROOT))
 from qaplan.findings import codes_markdown_table  # noqa: E402
 from qaplan.init import EXAMPLE_FILES, STATIC_FILES, static_text  # noqa: E402
 from qaplan.kinds import KINDS  # noqa: E402
-from qaplan.model import config_json_schema, plan_json_schema  # noqa: E402
+from qaplan.model import plan_json_schema  # noqa: E402
+from qaplan.model_config import config_json_schema  # noqa: E402
 
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"
 

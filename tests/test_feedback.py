@@ -384,7 +384,7 @@ def test_shape_and_model_agree_on_the_declarations(section: dict[str, Any]) -> N
     from pydantic import ValidationError
 
     from qaplan import shape
-    from qaplan.model import RepoConfig
+    from qaplan.model_config import RepoConfig
 
     data = {"schema": "qaplan/v1", **section}
     found = {(tuple(p["loc"]), p["type"]) for p in shape.problems(shape.CONFIG, data)}

@@ -31,7 +31,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from qaplan import shape
 from qaplan.engine import pool
 from qaplan.loader import parse, read
-from qaplan.model import OwnerKey, PlanFile, RepoConfig, Slug
+from qaplan.model import OwnerKey, PlanFile, Slug
+from qaplan.model_config import RepoConfig
 from qaplan.model_deviation import DeviationFile
 from qaplan.shapes_deviation import DEVIATION
 from qaplan.values import (
