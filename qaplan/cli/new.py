@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qaplan.cli.options import notes, out
+from qaplan.cli.options import check_choice, notes, out
 from qaplan.errors import QaplanError
 from qaplan.values import MAX_YEAR, MIN_YEAR
 
@@ -70,10 +70,7 @@ def deviation(
         day = date.today() if reported is None else parse_day(reported)
     except ValueError as exc:
         raise QaplanError(f"--reported: {printable(repr(reported))}: {exc}") from None
-    if category not in CATEGORIES:
-        raise QaplanError(f"--category: {printable(repr(category))} is not a category"
-                          f"{_did_you_mean(category, CATEGORIES)}; use one of "
-                          f"{', '.join(CATEGORIES)}")
+    check_choice("--category", category, CATEGORIES, "category", whats="categories")
     if not has_text(title):
         raise QaplanError("--title: a case needs a title that says what it is about")
     if not has_text(unit):

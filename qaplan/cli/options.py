@@ -149,9 +149,10 @@ def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool,
 
 
 def check_choice(option: str, value: str, known: Collection[str], what: str,
-                 where: str = "") -> None:
+                 where: str = "", whats: str | None = None) -> None:
     """A usage error (exit 2) unless `value` is one of `known`, with "did you mean" and the list;
-    `where` says where the known values come from (" in the units tree")."""
+    `where` says where the known values come from (" in the units tree"), `whats` is the
+    plural of `what` when it is not `what` + "s"."""
     if value in known:
         return
     from difflib import get_close_matches
@@ -163,4 +164,4 @@ def check_choice(option: str, value: str, known: Collection[str], what: str,
     hint = f" (did you mean {quoted}?)" if close else ""
     listed = ", ".join(printable(k, short=True) for k in sorted(known)) or "none"
     raise QaplanError(f"{option}: no {what} '{printable(value, short=True)}'{where}{hint}; "
-                      f"the {what}s: {listed}")
+                      f"the {whats or what + 's'}: {listed}")
