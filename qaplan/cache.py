@@ -70,8 +70,9 @@ def _code_stamp() -> str:
 class Cache:
     """Signed entries under `<root>/.qaplan_cache/v<format>/`, one file per key."""
 
-    def __init__(self, directory: Path, secret: bytes) -> None:
+    def __init__(self, directory: Path, secret: bytes, lasting: bool = True) -> None:
         self.directory = directory
+        self.lasting = lasting  # False: a scratch cache of one run
         self.stamp = _code_stamp()
         self._secret = secret
         self._made: set[Path] = set()
@@ -165,7 +166,7 @@ def scratch() -> Cache | None:
     except OSError:
         return None
     atexit.register(shutil.rmtree, directory, ignore_errors=True)  # forked workers skip atexit
-    return Cache(directory, os.urandom(_KEY_SIZE))
+    return Cache(directory, os.urandom(_KEY_SIZE), lasting=False)
 
 
 def _digest(data: bytes) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,9 @@ class Scope:
     config_file: str | None
     config_unreadable: bool  # a qaplan.yaml applies but nothing in it could be read
     today: date  # today, or `validate --as-of`
+    # Where the checks leave the typed value they built of the file's data, for a caller that
+    # needs it too (a report's fold in the pool), so that it is not built twice.
+    built: list[Any] = field(default_factory=list, compare=False)
 
 
 Checks = Callable[[Document, Any, Scope], Iterable[Finding]]
@@ -88,7 +91,10 @@ def _plan_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
     from qaplan.checks import PlanContext, run_plan_checks
 
     # The typed plan is built once here; every plan check reads it.
-    return run_plan_checks(PlanContext(doc, _build_plan(data), scope.config, scope.config_file,
+    plan = _build_plan(data)
+    if data is doc.data:
+        scope.built.append(plan)
+    return run_plan_checks(PlanContext(doc, plan, scope.config, scope.config_file,
                                        scope.today, scope.config_unreadable))
 
 

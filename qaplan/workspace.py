@@ -20,34 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qaplan.engine.results import INVALID, SKIPPED, FileResult
+from qaplan.engine.results import INVALID, SKIPPED, Entry, FileResult
 from qaplan.errors import QaplanError
 from qaplan.refusal import admit
 from qaplan.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
     from qaplan.formats.config import Config
-    from qaplan.formats.plan import Plan
     from qaplan.git import Revisions
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One usable file of a workspace: where it is, its typed value, its repository file."""
-
-    file: str
-    value: Any  # the typed value of its kind (`qaplan.formats`)
-    config: Config | None  # the nearest qaplan.yaml, as far as it could be read
-    config_file: str | None
-    language: str
-
-    @property
-    def plan(self) -> Plan:
-        """The typed plan (for entries of plan files)."""
-        return self.value  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)
@@ -66,10 +50,26 @@ class Workspace:
         for result in self.results:
             if kind is not None and result.kind != kind:
                 continue
-            config = result.config
-            value = result.build()
-            yield Entry(result.file, value, config.config if config else None,
-                        config.file if config else None, result.language_of(value))
+            yield result.entry(result.build())
+
+    def folded(self, fold: Fold, earlier: dict[str, Any] | None = None) -> Iterator[
+            tuple[FileResult, Any]]:
+        """Each usable file of the fold's kind in path order with its facts (`fold`): those
+        worked out as it was checked or read from the cache, else worked out now from its
+        typed value (and cached when they depend on the file alone). `earlier`: the activities
+        that `continues` links name."""
+        from qaplan.engine.folds import decode, store
+
+        for result in self.results:
+            if result.kind != fold.kind:
+                continue
+            facts, result.facts = result.facts, None  # read once: memory holds what is merged
+            if facts is None:
+                facts = fold.facts(result.entry(result.build()), earlier)
+                cache, key = result.store, result.stored
+                if cache is not None and cache.lasting and key is not None and fold.applies(result):
+                    store(cache, fold.key(cache, key), facts)
+            yield result, decode(facts)
 
     def skip_closed(self) -> None:
         """Leave closed plans (`plan.closed`) out of the report, with a note saying how many;
@@ -126,11 +126,12 @@ class Workspace:
 def load(
     paths: list[str] | None = None, *, as_of: date | None = None, rev: str | None = None,
     skip_invalid: bool = False, use_cache: bool = True, kind: str | tuple[str, ...] = "plan",
-    progress: Progress | None = None, skip_option: str | None = None,
+    progress: Progress | None = None, skip_option: str | None = None, fold: Fold | None = None,
 ) -> Workspace:
     """The usable files of `kind` (a kind's name, or several) under `paths` (default: plans/
     and deviations/, or .), on disk or at git revision `rev`; `as_of` is only what "today"
-    means in the checks (default: today)."""
+    means in the checks (default: today). `fold`: what the report will keep of each file,
+    worked out as the files are checked (`Workspace.folded` reads it)."""
     today = as_of or date.today()
     if rev is not None:
         from qaplan.git import git_root, plans_at, resolve
@@ -142,7 +143,7 @@ def load(
         return Workspace(kind, results, notes)
     from qaplan.engine.run import check_paths
 
-    run = check_paths(paths, today, use_cache=use_cache, progress=progress)
+    run = check_paths(paths, today, use_cache=use_cache, progress=progress, fold=fold)
     notes = list(run.notes)
     if run.fatal:
         raise QaplanError("\n".join([*run.fatal, *notes]))

@@ -87,10 +87,10 @@ def test_a_worker_that_crashes_costs_only_its_file(
     _many_plans(repo, 60)
     real = engine_files.check_file
 
-    def crash_on_one(candidate, config, as_of, raw=None):  # type: ignore[no-untyped-def]
+    def crash_on_one(candidate, config, as_of, raw=None, **options):  # type: ignore[no-untyped-def]
         if candidate.display.endswith("p042.yaml"):
             os._exit(139)  # what a segfault in a C extension looks like to the pool
-        return real(candidate, config, as_of, raw)
+        return real(candidate, config, as_of, raw, **options)
 
     monkeypatch.setattr(engine_files, "check_file", crash_on_one)
     run = engine_run.check_paths(["plans"], date(2026, 11, 23), use_cache=False, jobs=2)

@@ -56,14 +56,34 @@ def _json(*args: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("command", ["overdue", "status", "diff"])
 def test_a_report_holds_a_few_plans_at_a_time(
-    many: Path, alive: list[int], command: str
+    many: Path, alive: list[int], command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fresh = _json(command, "--no-cache")  # checked in the pool, kept in a scratch store
+    monkeypatch.setenv("QAPLAN_JOBS", "1")  # checked here, where the plans built are counted
+    fresh = _json(command, "--no-cache")  # kept in a scratch store
     assert len(alive) >= PLANS and max(alive) <= BOUND
     alive.clear()
     assert _json(command) == fresh  # checked again, kept in the cache
     assert _json(command) == fresh  # read back from the cache
-    assert len(alive) >= 2 * PLANS and max(alive) <= BOUND
+    assert len(alive) >= PLANS and max(alive) <= BOUND
+    monkeypatch.setenv("QAPLAN_JOBS", "2")  # the pool: its workers build the plans
+    assert _json(command, "--no-cache") == fresh
+
+
+def test_a_warm_status_builds_no_plan(many: Path, alive: list[int]) -> None:
+    fresh = _json("status", "--no-cache")
+    assert _json("status") == fresh  # each plan's counts worked out by the pool, and cached
+    alive.clear()
+    assert _json("status") == fresh
+    assert alive == []  # read from the cache: no plan was built
+    changed = many / "plans" / "p007.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("state: ongoing", "state: done"),
+                       encoding="utf-8")
+    again = _json("status")
+    assert len(alive) == 1  # only the changed plan is checked (here: one file is no pool)
+    assert again != fresh and again == _json("status", "--no-cache")
+    later = [run_cli("status", "--format", "json", "--as-of", "2027-03-01", *flag).stdout
+             for flag in ((), ("--no-cache",))]
+    assert json.loads(later[0])["as_of"] == "2027-03-01" and later[0] == later[1]
 
 
 def test_export_writes_each_plan_as_it_comes(many: Path, alive: list[int]) -> None:

@@ -25,7 +25,7 @@ from qaplan.errors import QaplanError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from qaplan.workspace import Entry
+    from qaplan.engine.results import Entry
 
 
 def _write(path: Path, data: str | bytes, *, parents: bool = False) -> None:

@@ -14,6 +14,7 @@ from qaplan.errors import QaplanError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
     from qaplan.workspace import Workspace
 
 PathsArg = Annotated[
@@ -131,18 +132,21 @@ class ProgressBar:
 
 
 def load_workspace(paths: list[str] | None, skip_invalid: bool, no_cache: bool,
-                   kind: str | tuple[str, ...] = "plan", skip_closed: bool = False) -> Workspace:
+                   kind: str | tuple[str, ...] = "plan", skip_closed: bool = False,
+                   fold: Fold | None = None) -> Workspace:
     """The valid plans (or files of `kind`) under PATHS for a report, with a progress bar on
     long runs.
 
     The checks compare with today, not with the report's as-of, so that a report can look
-    back (its as-of only picks the follow-ups written by then).
+    back (its as-of only picks the follow-ups written by then). `fold`: what the report keeps
+    of each file, worked out as the files are checked (`Workspace.folded`).
     """
     from qaplan.workspace import load
 
     with ProgressBar() as progress:
         workspace = load(paths, as_of=date.today(), skip_invalid=skip_invalid, kind=kind,
-                         use_cache=not no_cache, progress=progress, skip_option="--skip-invalid")
+                         use_cache=not no_cache, progress=progress, skip_option="--skip-invalid",
+                         fold=fold)
     if skip_closed:  # a closed plan's period was rolled over: its open work lives on elsewhere
         workspace.skip_closed()
     return workspace

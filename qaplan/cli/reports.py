@@ -137,17 +137,20 @@ def status(
     Example: qaplan status --year 2025 --format markdown
     """
     from qaplan.render import REPORT_FORMATS, render
-    from qaplan.reports.status import status_report, status_view
+    from qaplan.reports.status import merge_status, status_fold, status_view
 
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
     day = as_of_date(as_of)
     if year is not None:
         check_follow_up_year("--year", year, day)
-    workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed)
+    year = day.year - 1 if year is None else year
+    fold = status_fold(day, year, within)
+    workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed,
+                               fold=fold)
     _printable_notes(workspace.notes)
-    report = status_report(workspace.plans(), day, year=year, within=within,
-                           earlier=workspace.earlier_activities())
+    facts = workspace.folded(fold, workspace.earlier_activities())
+    report = merge_status(((result.file, data) for result, data in facts), day, year, within)
     out(render(status_view(report, language), fmt))
 
 

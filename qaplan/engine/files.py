@@ -16,17 +16,20 @@ from qaplan.values import SCHEMA_V1
 
 
 def check_file(
-    candidate: Candidate, config: ConfigResult | None, today: date, raw: bytes | None = None
+    candidate: Candidate, config: ConfigResult | None, today: date, raw: bytes | None = None,
+    keep_value: bool = False,
 ) -> FileResult:
     """Check one file as the kind of file it is; `raw`: its bytes when already read."""
     doc = read(candidate.path, candidate.display) if raw is None else parse(raw, candidate.display)
-    return check_document(doc, candidate.explicit, config, today)
+    return check_document(doc, candidate.explicit, config, today, keep_value)
 
 
 def check_document(
-    doc: Document, explicit: bool, config: ConfigResult | None, today: date
+    doc: Document, explicit: bool, config: ConfigResult | None, today: date,
+    keep_value: bool = False,
 ) -> FileResult:
-    """A parsed file's result: its kind, its findings (silenced where asked), its data."""
+    """A parsed file's result: its kind, its findings (silenced where asked), its data; with
+    `keep_value`, also the typed value the checks built of the data, if they built one."""
     result = FileResult(doc.file, SKIPPED, list(doc.findings) + error_ignores(doc.file, doc.text),
                         config=config, line_ignores=line_ignores(doc.text))
     if doc.readable:
@@ -46,6 +49,8 @@ def check_document(
                 result.findings.extend(checked.findings)
                 if checked.data is not None:
                     result.data = checked.data
+                    if keep_value and checked.data is doc.data and scope.built:
+                        result.lend(scope.built[0])
                     result.file_id = kind.file_id(checked.data)
                     if kind.id_path is not None:
                         result.id_position = doc.value_position(kind.id_path)

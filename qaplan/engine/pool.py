@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from qaplan.cache import Cache
+    from qaplan.engine.folds import Fold
 
 POOL_THRESHOLD = 48  # below this many files to check, a pool costs more than it saves
 _CHUNK = 16
@@ -52,7 +53,7 @@ def open_cache(wanted: bool) -> Cache | None:
 def check_all(
     work: Iterable[Work], today: date, cache: Cache | None,
     jobs: int | None, progress: Progress | None = None, keep_data: bool = True,
-    total: int | None = None,
+    total: int | None = None, fold: Fold | None = None,
 ) -> list[FileResult]:
     """Each file's result: from the cache, else checked here or in a pool of processes.
 
@@ -60,7 +61,8 @@ def check_all(
     cache of this run, and read back when the report reaches the file. `work` given as a list
     (files on disk) is looked up whole first; an iterator of contents read elsewhere (a git
     revision, `total` files) is looked up as the checkers take it, so that only the files in
-    flight are in memory.
+    flight are in memory. `fold`: the report's facts of each file are worked out where the file
+    is checked, or read from their cache entry (`qaplan.engine.folds`).
     """
     count = len(work) if isinstance(work, list) else (total or 0)
     scratch = None
@@ -82,24 +84,25 @@ def check_all(
                 result.keep_in(result.stored, store)  # stored by a checker: read back from here
         answered(done)
 
-    misses = _misses(work, today, cache, keep_data, answered)
+    misses = _misses(work, today, cache, keep_data, answered, fold if keep_data else None)
     workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", "0")) or _cores()
     first = list(islice(misses, POOL_THRESHOLD))
     if workers > 1 and len(first) >= POOL_THRESHOLD:
         pending = chain(first, misses)
         check_in_pool(list(pending) if isinstance(work, list) else pending, today, cache,
-                      workers, advance, keep_data, scratch)
+                      workers, advance, keep_data, scratch, fold)
     else:
         for chunk in _chunks(chain(first, misses)):
-            advance(check_chunk(chunk, today, cache, keep_data, scratch))
+            advance(check_chunk(chunk, today, cache, keep_data, scratch, fold))
     return results
 
 
 def _misses(
     work: Iterable[Work], today: date, cache: Cache | None, keep_data: bool,
-    advance: Callable[[list[FileResult]], None],
+    advance: Callable[[list[FileResult]], None], fold: Fold | None = None,
 ) -> Iterator[Todo]:
-    """The files the cache does not answer; the answered ones go to `advance` as they come."""
+    """The files the cache does not answer; the answered ones go to `advance` as they come,
+    with the facts of `fold` when the cache has them."""
     for candidate, config, raw in work:
         if cache is None:
             yield candidate, config, raw
@@ -120,6 +123,10 @@ def _misses(
                     again = None if given is not None else partial(
                         _check_again, candidate, config, today, cache, key)
                     result.keep_in(key, cache, again)
+                    if fold is not None and fold.applies(result):
+                        from qaplan.engine.folds import cached_facts
+
+                        cached_facts(fold, result, cache, key)
                 advance([result])
                 continue
         # Contents read from disk are read again by the checker: a list of misses stays small.
@@ -161,12 +168,14 @@ def _cache_key(
 
 def check_chunk(
     todo: list[Todo], today: date, cache: Cache | None, keep_data: bool,
-    scratch: Cache | None = None,
+    scratch: Cache | None = None, fold: Fold | None = None,
 ) -> list[FileResult]:
     """Check files one after another (in this process or in a pool worker).
 
     Each result is cached; its data is left in the cache (or `scratch`) for a report, or
-    dropped (validate), so that memory holds findings, not the repository.
+    dropped (validate), so that memory holds findings, not the repository. With `fold`, the
+    report's facts of each file it applies to are worked out here and kept with the result
+    (and in the cache).
     """
     import hashlib
 
@@ -174,17 +183,32 @@ def check_chunk(
     for candidate, config, raw in todo:
         if raw is None and cache is not None:
             raw, _ = read_raw(candidate.path, candidate.display)
-        result = files.check_file(candidate, config, today, raw)
+        folding = keep_data and fold is not None
+        result = files.check_file(candidate, config, today, raw, keep_value=folding)
         data = result.data
+        key = None
         if cache is not None and raw is not None:
             key = _cache_key(cache, raw, candidate, config, today)
             if cache.put(key, result.to_cache(), data) and keep_data and data is not None:
                 result.keep_in(key)
+            else:
+                key = None
         elif scratch is not None and keep_data and data is not None:
             key = hashlib.blake2b(candidate.display.encode("utf-8", "surrogatepass"),
                                   digest_size=20).hexdigest()
             if scratch.put(key, {}, data):
                 result.keep_in(key)
+            key = None  # facts are kept only in a cache that lasts
+        if folding:
+            assert fold is not None
+            value = result.take_value()  # never kept: a result holds findings, not a plan
+            if data is not None and fold.applies(result):
+                from qaplan.engine.folds import keep_facts
+                from qaplan.kinds import KINDS
+
+                if value is None:  # a kind whose checks build no typed value
+                    value = KINDS[result.kind].build(data)
+                keep_facts(fold, result, value, cache, key)
         if not keep_data:
             result.data = None
         results.append(result)
@@ -194,11 +218,11 @@ def check_chunk(
 def check_in_pool(
     todo: Iterable[Todo], today: date,
     cache: Cache | None, workers: int, advance: Callable[[list[FileResult]], None],
-    keep_data: bool = True, scratch: Cache | None = None,
+    keep_data: bool = True, scratch: Cache | None = None, fold: Fold | None = None,
 ) -> None:
     """Check files in worker processes; a worker that crashes costs only the file it was on."""
     run = partial(_pool_pass, today=today, cache=cache, advance=advance, keep_data=keep_data,
-                  scratch=scratch)
+                  scratch=scratch, fold=fold)
     pending = _chunks(todo)
     while broken := run(pending, workers):
         # One file at a time in one worker: the first chunk that breaks it holds the culprit.
@@ -211,6 +235,7 @@ def check_in_pool(
 def _pool_pass(
     chunks: Iterator[list[Todo]], workers: int, *, today: date, cache: Cache | None,
     advance: Callable[[list[FileResult]], None], keep_data: bool, scratch: Cache | None,
+    fold: Fold | None = None,
 ) -> list[list[Todo]]:
     """Feed chunks to a pool, a few at a time, until they run out or a worker dies; the chunks
     that were in flight when it died (their files unchecked)."""
@@ -225,7 +250,7 @@ def _pool_pass(
         for chunk in chain(chunks, [None]):
             if chunk is not None:
                 try:
-                    future = pool.submit(check_chunk, chunk, today, cache, keep_data, scratch)
+                    future = pool.submit(check_chunk, chunk, today, cache, keep_data, scratch, fold)
                 except BrokenProcessPool:  # a worker died since the last chunk was handed out
                     return [*_unfinished(flight, advance), chunk]
                 flight.append((chunk, future))

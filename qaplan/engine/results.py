@@ -19,6 +19,22 @@ if TYPE_CHECKING:
     from qaplan.checks.continues import Links
     from qaplan.formats.config import Config
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One usable file as a report reads it: where it is, its typed value, its repository file."""
+
+    file: str
+    value: Any  # the typed value of its kind (`qaplan.formats`)
+    config: Config | None  # the nearest qaplan.yaml, as far as it could be read
+    config_file: str | None
+    language: str
+
+    @property
+    def plan(self) -> Any:
+        """The typed plan (for entries of plan files)."""
+        return self.value
+
+
 SKIPPED = "skipped"  # the kind of a YAML file that is not a qaplan file
 INVALID = "invalid"  # a file that is meant to be a qaplan file but cannot be read as one
 
@@ -93,6 +109,9 @@ class FileResult:
     # Checks the file again when its stored data cannot be read back (a damaged entry).
     _recheck: Callable[[], FileResult | None] | None = field(default=None, repr=False,
                                                              compare=False)
+    # What a report keeps of the file (`qaplan.engine.folds`), as JSON text, when it was
+    # worked out where the file was checked or read from the cache.
+    facts: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def data(self) -> Any:
@@ -118,12 +137,26 @@ class FileResult:
         return self._stored
 
     @property
+    def store(self) -> Cache | None:
+        """The cache the data waits in (the repository's, or this run's scratch one)."""
+        return self._store
+
+    @property
     def value(self) -> Any:
         """The file's typed value (`qaplan.formats`), built from the data on first use and kept."""
         if self._value is None:
             self._value = self.build()
             self._data = None  # one copy of the file in memory, not two
         return self._value
+
+    def lend(self, value: Any) -> None:
+        """Hold the typed value the checks built, until `take_value` (a fold in the pool)."""
+        self._value = value
+
+    def take_value(self) -> Any:
+        """The typed value lent by the checks (None when they lent none); not kept."""
+        value, self._value = self._value, None
+        return value
 
     @property
     def usable(self) -> bool:
@@ -166,6 +199,12 @@ class FileResult:
             raise QaplanError(f"{self.file}: changed or lost its cache entry while it was read; "
                               "run the command again")
         return fresh.data, KINDS[self.kind].build(fresh.data)
+
+    def entry(self, value: Any) -> Entry:
+        """The file as a report reads it, with its typed `value`."""
+        config = self.config
+        return Entry(self.file, value, config.config if config else None,
+                     config.file if config else None, self.language_of(value))
 
     @property
     def plan(self) -> Any:

@@ -16,6 +16,10 @@ from qaplan.errors import QaplanError
 from qaplan.repo import Candidate, default_paths, discover, display_path, is_config, nearest_config
 from qaplan.values import SCHEMA_V1
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
+
 
 class Configs:
     """Each qaplan.yaml read and validated once per run."""
@@ -42,13 +46,15 @@ class Configs:
 def check_paths(
     paths: list[str] | None, today: date, *, use_cache: bool = True, jobs: int | None = None,
     keep_data: bool = True, progress: Progress | None = None, whole_repo: bool = False,
+    fold: Fold | None = None,
 ) -> Run:
     """Read, classify and validate every YAML file under `paths`.
 
     `today` stands for today in the checks (the future-year check). With keep_data=False
     (validate) each file's data is dropped once checked, so that memory does not grow with
     the repository. With whole_repo, files named on the command line are checked against
-    every file of their repository for the rules that span files (an id used twice).
+    every file of their repository for the rules that span files (an id used twice). `fold`:
+    a report's facts of each file, worked out as the file is checked (`qaplan.engine.folds`).
     """
     given = paths or default_paths()
     unreadable: list[tuple[Path, str]] = []
@@ -66,7 +72,7 @@ def check_paths(
     named = whole_repo and any(c.explicit and not is_config(c.path) for c in candidates)
     if named:
         rest = rest_ids(rest_of_repository(candidates), configs.for_file, today, cache, jobs)
-    files = check_all(work, today, cache, jobs, progress, keep_data)
+    files = check_all(work, today, cache, jobs, progress, keep_data, fold=fold)
     notes = [r.note for r in files if r.note]
     for config in named_configs:  # a qaplan.yaml only the rest of the repository uses is not reported
         files.append(FileResult(config.file, "config", suppress_lines(config.findings,

@@ -33,7 +33,7 @@ from qaplan.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from qaplan.workspace import Entry
+    from qaplan.engine.results import Entry
 
 LoopState = Literal["closed", "late", "pending", "open"]
 LOOP_STATES: tuple[LoopState, ...] = ("open", "pending", "late", "closed")

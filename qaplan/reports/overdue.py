@@ -45,6 +45,19 @@ class OverdueItem:
         """The plan id of an activity, the case id of a measure."""
         return self.plan if self.plan is not None else self.case or ""
 
+    def as_facts(self) -> list[Any]:
+        """The item as JSON-able data for a report's facts (`from_facts` reads it back)."""
+        state = self.state.value if isinstance(self.state, State) else self.state
+        return [self.plan, self.file, self.id, self.title, self.end, self.due.isoformat(),
+                self.days_overdue, state, list(self.owners), self.kind, self.case]
+
+    @classmethod
+    def from_facts(cls, facts: list[Any]) -> OverdueItem:
+        plan, file, key, title, end, due, days, state, owners, kind, case = facts
+        return cls(plan, file, key, title, end, date.fromisoformat(due), days,
+                   State(state) if state is not None and kind == "activity" else state,
+                   tuple(owners), kind, case)
+
     def as_dict(self) -> dict[str, Any]:
         """The contract's JSON item (a measure's adds `case`; its `plan` is null)."""
         data = {

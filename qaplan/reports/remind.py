@@ -15,7 +15,7 @@ from qaplan.values import printable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.formats.config import Smtp
-    from qaplan.workspace import Entry
+    from qaplan.engine.results import Entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,10 @@ from qaplan.reports.overdue import (
 from qaplan.values import State
 from qaplan.words import plural
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
+
 NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
 
@@ -134,6 +138,25 @@ def plan_counts(plan: Plan, as_of: date, year: int, earlier: Earlier | None = No
     return Counts(len(activities), by_state, overdue, missing)
 
 
+def status_facts(entry: PlanEntry, earlier: Earlier, as_of: date, year: int,
+                 within: int | None) -> list[Any]:
+    """What the status report keeps of one plan, as JSON-able data (`qaplan.engine.folds`):
+    its id, title, counts and (with `within`) the activities overdue or due within that many
+    days."""
+    plan = entry.plan
+    counts = plan_counts(plan, as_of, year, earlier)
+    items = [] if within is None else plan_items(entry.file, plan, as_of, within, earlier)
+    return [plan.id, plan.plan.title, counts.activities, [counts.by_state[key] for key in STATE_KEYS],
+            counts.overdue, counts.missing_follow_up, [item.as_facts() for item in items]]
+
+
+def status_fold(as_of: date, year: int, within: int | None) -> Fold:
+    """The status report's per-plan work, for the engine to do where each plan is checked."""
+    from qaplan.engine.folds import Fold
+
+    return Fold("status", "plan", status_facts, (as_of, year, within))
+
+
 def status_report(
     plans: Iterable[PlanEntry],
     as_of: date,
@@ -146,14 +169,20 @@ def status_report(
     minus one (the last year whose follow-up should be written)."""
     if year is None:
         year = as_of.year - 1
+    facts = ((entry.file, status_facts(entry, earlier or {}, as_of, year, within))
+             for entry in plans)
+    return merge_status(facts, as_of, year, within)
+
+
+def merge_status(facts: Iterable[tuple[str, Any]], as_of: date, year: int,
+                 within: int | None = None) -> StatusReport:
+    """The report from each plan's facts (`status_facts`), given with its file."""
     rows: list[PlanStatus] = []
     listed: list[OverdueItem] = []
-    for entry in plans:  # one plan at a time: only its counts and listed activities are kept
-        plan = entry.plan
-        rows.append(PlanStatus(plan.id, entry.file, plan.plan.title,
-                               plan_counts(plan, as_of, year, earlier)))
-        if within is not None:
-            listed.extend(plan_items(entry.file, plan, as_of, within, earlier))
+    for file, (plan_id, title, activities, states, overdue, missing, items) in facts:
+        counts = Counts(activities, dict(zip(STATE_KEYS, states, strict=True)), overdue, missing)
+        rows.append(PlanStatus(plan_id, file, title, counts))
+        listed.extend(OverdueItem.from_facts(item) for item in items)
     rows.sort(key=lambda row: row.file)
     totals = sum((row.counts for row in rows), EMPTY)
     return StatusReport(as_of, year, tuple(rows), totals, within,

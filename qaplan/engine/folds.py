@@ -1,0 +1,83 @@
+"""What a report keeps of each file, worked out where the file is checked and kept in the cache.
+
+A report that reads thousands of plans needs a few facts of each (a status row, the overdue
+items, one unit's figures), not the plan. A `Fold` names a function that turns one file's
+entry into those facts as JSON-able data. The engine applies it where the file's data already
+is: in the pool worker that checked the file (both cores, no second parse), and it keeps the
+facts in a signed cache entry of their own beside the file's, keyed by that entry and the
+fold's arguments. A warm run reads the facts and never builds the typed plan; the report only
+merges them. A plan that carries on activities of an earlier plan (`continues`) depends on
+other files, so its facts are worked out by the report each time and never cached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from qaplan.engine.results import Entry, FileResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.cache import Cache
+
+# (one file's entry, the earlier activities its links name, *the fold's args) -> JSON-able facts
+FoldFunction = Callable[..., Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """One report's per-file work: `function(entry, earlier, *args)` for files of `kind`.
+
+    `function` is a module-level function (a pool worker receives it by name); `args` are what
+    its answer depends on beside the file (the as-of date, the year): they are part of the key.
+    """
+
+    name: str
+    kind: str
+    function: FoldFunction
+    args: tuple[Any, ...] = ()
+
+    def key(self, cache: Cache, data_key: str) -> str:
+        """The facts' entry: the file's entry (its content, path, repository file, qaplan's
+        code) and this fold with its arguments."""
+        return cache.key(data_key.encode("ascii"), "fold", self.name, repr(self.args))
+
+    def facts(self, entry: Entry, earlier: dict[str, Any] | None = None) -> bytes:
+        """The facts of one file as JSON text."""
+        value = self.function(entry, earlier or {}, *self.args)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass")
+
+    def applies(self, result: FileResult) -> bool:
+        """Whether the facts of `result` depend on that file alone (and so may be cached)."""
+        links = result.links
+        return result.kind == self.kind and (links is None or not links.continues)
+
+
+def keep_facts(fold: Fold, result: FileResult, value: Any, cache: Cache | None,
+               data_key: str | None) -> None:
+    """Work out the facts of a checked file from its typed `value`, keep them with the result
+    and, when there is a cache, in their own entry."""
+    facts = fold.facts(result.entry(value))
+    result.facts = facts
+    if cache is not None and data_key is not None:
+        store(cache, fold.key(cache, data_key), facts)
+
+
+def cached_facts(fold: Fold, result: FileResult, cache: Cache, data_key: str) -> None:
+    """The file's facts from their cache entry, when it is there and signed."""
+    found = cache.get(fold.key(cache, data_key), True)
+    if found is not None:
+        result.facts = found[1]
+
+
+def store(cache: Cache, key: str, facts: bytes) -> None:
+    head = json.dumps({"key": key}).encode("ascii")
+    cache.put_raw(key, head, facts)
+
+
+def decode(facts: bytes) -> Any:
+    return json.loads(facts)
