@@ -1,0 +1,78 @@
+"""A report's per-plan facts (`qaplan.engine.folds`): worked out where each plan is checked, kept
+in signed cache entries, and never trusted or reused where they could be wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write
+from test_continues import CLOSED, NEW, OLD
+
+from qaplan.cache import DIRECTORY
+
+AS_OF = ("--as-of", "2026-03-01")
+ALONE = NEW.replace("            continues: old/A1\n", "").replace("id: new", "id: a")  # no links
+
+
+def _status(*args: str) -> dict[str, object]:
+    result = run_cli("status", "--format", "json", *AS_OF, *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def _facts_entries(root: Path) -> list[Path]:
+    """The cache entries that hold a report's facts (their fields line is the key alone)."""
+    found = []
+    for path in (root / DIRECTORY).rglob("*.json"):
+        lines = path.read_bytes().split(b"\n")
+        if len(lines) == 3 and set(json.loads(lines[1])) == {"key"}:
+            found.append(path)
+    return found
+
+
+@pytest.fixture
+def periods(repo: Path) -> Path:
+    """A closed plan and a later plan whose A1 carries on the closed plan's A1."""
+    write(repo / "plans/old.yaml", OLD.format(closed=CLOSED))
+    write(repo / "plans/new/new.yaml", NEW)
+    return repo
+
+
+def test_facts_are_kept_per_plan_and_per_as_of(repo: Path) -> None:
+    write(repo / "plans/a.yaml", ALONE)
+    fresh = _status("--no-cache")
+    assert _status() == fresh and _status() == fresh
+    assert len(_facts_entries(repo)) == 1
+    other = ["--as-of", "2027-06-01"]
+    later = run_cli("status", "--format", "json", *other)
+    assert later.stdout == run_cli("status", "--format", "json", *other, "--no-cache").stdout
+    assert json.loads(later.stdout) != fresh
+    assert len(_facts_entries(repo)) == 2  # the facts depend on the as-of date: a second entry
+
+
+def test_tampered_facts_are_not_used(repo: Path) -> None:
+    write(repo / "plans/a.yaml", ALONE)
+    fresh = _status()
+    (entry,) = _facts_entries(repo)
+    seal, head, data = entry.read_bytes().split(b"\n")
+    facts = json.loads(data)
+    facts[2] = 999  # the plan's activity count, changed without the key that signs entries
+    entry.write_bytes(b"\n".join((seal, head, json.dumps(facts).encode())))
+    assert _status() == fresh  # worked out again from the plan
+    assert _status() == fresh
+
+
+def test_a_carried_activity_reads_the_earlier_plan_as_it_is_now(periods: Path) -> None:
+    before = _status()
+    row = next(plan for plan in before["plans"] if plan["plan"] == "new")  # type: ignore[union-attr]
+    assert row["missing_follow_up"] == 0  # 2025's follow-up comes from old/A1
+    old = periods / "plans/old.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace(
+        "              2025: {state: delayed, note: Waiting for the budget.}\n", ""),
+        encoding="utf-8")
+    after = _status()  # new.yaml did not change; what it carries on did
+    row = next(plan for plan in after["plans"] if plan["plan"] == "new")  # type: ignore[union-attr]
+    assert row["missing_follow_up"] == 1
+    assert after == _status("--no-cache")
