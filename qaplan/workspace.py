@@ -58,18 +58,11 @@ class Workspace:
         worked out as it was checked or read from the cache, else worked out now from its
         typed value (and cached when they depend on the file alone). `earlier`: the activities
         that `continues` links name."""
-        from qaplan.engine.folds import decode, store
+        from qaplan.engine.folds import facts_of
 
         for result in self.results:
-            if result.kind != fold.kind:
-                continue
-            facts, result.facts = result.facts, None  # read once: memory holds what is merged
-            if facts is None:
-                facts = fold.facts(result.entry(result.build()), earlier)
-                cache, key = result.store, result.stored
-                if cache is not None and cache.lasting and key is not None and fold.applies(result):
-                    store(cache, fold.key(cache, key), facts)
-            yield result, decode(facts)
+            if result.kind == fold.kind:
+                yield result, facts_of(fold, result, earlier)
 
     def skip_closed(self) -> None:
         """Leave closed plans (`plan.closed`) out of the report, with a note saying how many;

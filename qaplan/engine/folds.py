@@ -57,27 +57,32 @@ class Fold:
         return result.kind == self.kind and (links is None or not links.continues)
 
 
-def keep_facts(fold: Fold, result: FileResult, value: Any, cache: Cache | None,
+def keep_facts(fold: Fold, result: FileResult, value: Any, store: Cache | None,
                data_key: str | None) -> None:
-    """Work out the facts of a checked file from its typed `value`, keep them with the result
-    and, when there is a cache, in their own entry."""
+    """Work out the facts of a checked file from its typed `value` and keep them in their own
+    entry of `store` beside the file's data (`data_key`), else with the result itself."""
     facts = fold.facts(result.entry(value))
-    result.facts = facts
-    if cache is not None and data_key is not None:
-        store(cache, fold.key(cache, data_key), facts)
+    if store is None or data_key is None or not keep(store, fold.key(store, data_key), facts):
+        result.facts = facts
 
 
-def cached_facts(fold: Fold, result: FileResult, cache: Cache, data_key: str) -> None:
-    """The file's facts from their cache entry, when it is there and signed."""
-    found = cache.get(fold.key(cache, data_key), True)
-    if found is not None:
-        result.facts = found[1]
-
-
-def store(cache: Cache, key: str, facts: bytes) -> None:
-    head = json.dumps({"key": key}).encode("ascii")
-    cache.put_raw(key, head, facts)
-
-
-def decode(facts: bytes) -> Any:
+def facts_of(fold: Fold, result: FileResult, earlier: dict[str, Any] | None) -> Any:
+    """The facts of one file: those kept with it or in its store, else worked out now from its
+    typed value (and kept in a lasting cache when they depend on the file alone)."""
+    facts, result.facts = result.facts, None  # read once: memory holds what is merged
+    store, data_key = result.store, result.stored
+    cached = store is not None and data_key is not None and fold.applies(result)
+    if facts is None and cached:
+        assert store is not None and data_key is not None
+        found = store.get(fold.key(store, data_key), True)
+        facts = None if found is None else found[1]
+    if facts is None:
+        facts = fold.facts(result.entry(result.build()), earlier)
+        if cached and store is not None and store.lasting and data_key is not None:
+            keep(store, fold.key(store, data_key), facts)
     return json.loads(facts)
+
+
+def keep(store: Cache, key: str, facts: bytes) -> bool:
+    """Write the facts as a signed entry of their own (a fields line with the key alone)."""
+    return store.put_raw(key, json.dumps({"key": key}).encode("ascii"), facts)

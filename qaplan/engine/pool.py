@@ -84,7 +84,7 @@ def check_all(
                 result.keep_in(result.stored, store)  # stored by a checker: read back from here
         answered(done)
 
-    misses = _misses(work, today, cache, keep_data, answered, fold if keep_data else None)
+    misses = _misses(work, today, cache, keep_data, answered)
     workers = jobs if jobs is not None else int(os.environ.get("QAPLAN_JOBS", "0")) or _cores()
     first = list(islice(misses, POOL_THRESHOLD))
     if workers > 1 and len(first) >= POOL_THRESHOLD:
@@ -99,10 +99,9 @@ def check_all(
 
 def _misses(
     work: Iterable[Work], today: date, cache: Cache | None, keep_data: bool,
-    advance: Callable[[list[FileResult]], None], fold: Fold | None = None,
+    advance: Callable[[list[FileResult]], None],
 ) -> Iterator[Todo]:
-    """The files the cache does not answer; the answered ones go to `advance` as they come,
-    with the facts of `fold` when the cache has them."""
+    """The files the cache does not answer; the answered ones go to `advance` as they come."""
     for candidate, config, raw in work:
         if cache is None:
             yield candidate, config, raw
@@ -123,10 +122,6 @@ def _misses(
                     again = None if given is not None else partial(
                         _check_again, candidate, config, today, cache, key)
                     result.keep_in(key, cache, again)
-                    if fold is not None and fold.applies(result):
-                        from qaplan.engine.folds import cached_facts
-
-                        cached_facts(fold, result, cache, key)
                 advance([result])
                 continue
         # Contents read from disk are read again by the checker: a list of misses stays small.
@@ -198,7 +193,8 @@ def check_chunk(
                                   digest_size=20).hexdigest()
             if scratch.put(key, {}, data):
                 result.keep_in(key)
-            key = None  # facts are kept only in a cache that lasts
+            else:
+                key = None
         if folding:
             assert fold is not None
             value = result.take_value()  # never kept: a result holds findings, not a plan
@@ -208,7 +204,7 @@ def check_chunk(
 
                 if value is None:  # a kind whose checks build no typed value
                     value = KINDS[result.kind].build(data)
-                keep_facts(fold, result, value, cache, key)
+                keep_facts(fold, result, value, cache if cache is not None else scratch, key)
         if not keep_data:
             result.data = None
         results.append(result)
