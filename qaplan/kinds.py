@@ -99,13 +99,17 @@ def _plan_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
 
 
 def _config_checks(doc: Document, data: Any, scope: Scope) -> Iterable[Finding]:
-    from qaplan.checks.catalogues import config_catalogues
     from qaplan.checks.config import config_checks, ignore_rule_checks
     from qaplan.checks.milestones import milestone_checks
     from qaplan.findings import CODES
 
-    return [*config_checks(doc, data), *ignore_rule_checks(doc, data, CODES),
-            *milestone_checks(doc, data), *config_catalogues(doc, data)]
+    found = [*config_checks(doc, data), *ignore_rule_checks(doc, data, CODES),
+             *milestone_checks(doc, data)]
+    if data.get("catalogues"):  # the catalogue checks load only for a file that declares some
+        from qaplan.checks.catalogues import config_catalogues
+
+        found.extend(config_catalogues(doc, data))
+    return found
 
 
 def _config_salvage(data: Any, found: list[Problem]) -> Any:

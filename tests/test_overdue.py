@@ -16,7 +16,8 @@ from report_fixture import ALPHA_FILE, AS_OF, BETA_FILE, BROKEN, build, item
 from qaplan.formats.plan import build_activity
 from qaplan.workspace import load_plans
 from qaplan.render import render, use_color
-from qaplan.reports.overdue import days_overdue, overdue_report, overdue_view
+from qaplan.reports.overdue import days_overdue, overdue_report
+from qaplan.reports.overdue_view import overdue_view
 from qaplan.reports.owners import owner_names
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from report_units import AS_OF, build
 
 from qaplan.formats.plan import build_activity
-from qaplan.reports.yearly import _latest_states
+from qaplan.reports.yearly_facts import latest_states as _latest_states
 from qaplan.values import STATES
 
 

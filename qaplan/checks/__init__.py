@@ -3,13 +3,13 @@
 The plan checks read the plan as its typed value (`qaplan.formats.plan.Plan`), built once
 per file from its checked data in `PlanContext`, so validation never needs pydantic.
 A new family of plan checks is a module here and an entry in `PLAN_CHECKS`; its codes
-go in `qaplan.findings.DECLARING`.
+go in `qaplan.findings.DECLARED`. The catalogue checks load only for a plan that names
+catalogue items: they are not in `PLAN_CHECKS`.
 """
 
 from __future__ import annotations
 
 from qaplan.checks import (
-    catalogues,
     continues,
     dates,
     feedback,
@@ -35,7 +35,6 @@ PLAN_CHECKS: tuple[Check, ...] = (
     *feedback.CHECKS,
     *continues.CHECKS,
     *recurrence.CHECKS,
-    *catalogues.CHECKS,
 )
 
 
@@ -44,4 +43,10 @@ def run_plan_checks(ctx: PlanContext) -> list[Finding]:
     found: list[Finding] = []
     for check in PLAN_CHECKS:
         found.extend(check(ctx))
+    if any(criterion.covers or any(goal.covers for goal in criterion.goals)
+           for criterion in ctx.plan.criteria):
+        from qaplan.checks.catalogues import CHECKS as CATALOGUE_CHECKS
+
+        for check in CATALOGUE_CHECKS:
+            found.extend(check(ctx))
     return found

@@ -81,12 +81,11 @@ def _hint(wanted: str, known: Sequence[str]) -> str:
 
 
 def covers_known(ctx: PlanContext) -> Iterator[Finding]:
+    """Every `covers` reference names a known catalogue and item (run only for plans with any)."""
     rows: list[Criterion | Goal] = []
     for criterion in ctx.plan.criteria:
         rows.extend([criterion] if criterion.covers else [])
         rows.extend(goal for goal in criterion.goals if goal.covers)
-    if not rows:  # most plans: no catalogue is ever read
-        return
     from qaplan.catalogues import Catalogues, parse_ref
 
     catalogues = Catalogues(ctx.config, ctx.config_file)
@@ -114,10 +113,8 @@ def covers_known(ctx: PlanContext) -> Iterator[Finding]:
 
 
 def config_catalogues(doc: Document, data: Mapping[str, Any]) -> Iterator[Finding]:
-    """The checks of qaplan.yaml's `catalogues:` (on data that has its shape)."""
-    entries = data.get("catalogues") or {}
-    if not entries:
-        return
+    """The checks of qaplan.yaml's `catalogues:` (on data that has its shape and some)."""
+    entries = data["catalogues"]
     from qaplan.catalogues import SHIPPED, CatalogueError, read_entry
     from qaplan.formats.catalogue import build_entry
 

@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 
 from qaplan.codes import Code, Finding
-from qaplan.formats.config import Config
 from qaplan.formats.plan import Activity, Plan
 from qaplan.loader import Document, Path_
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the typed qaplan.yaml is built only where there is one
+    from qaplan.formats.config import Config
 
 
 @dataclass(frozen=True, slots=True)

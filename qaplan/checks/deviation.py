@@ -17,9 +17,12 @@ from typing import Any
 from qaplan.checks.feedback import record_findings
 from qaplan.checks.personal_data import personal_data_places
 from qaplan.codes import Code, Finding
-from qaplan.formats.config import Config
 from qaplan.formats.deviation import HANDLED_HERE, OTHER_ROUTE, Deviation, Measure
 from qaplan.loader import Document, Path_
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the typed qaplan.yaml is built only where there is one
+    from qaplan.formats.config import Config
 
 CASE: Path_ = ("deviation",)
 

@@ -13,9 +13,12 @@ from datetime import date
 
 from qaplan.checks.context import Check, PlanContext
 from qaplan.codes import Code, Finding
-from qaplan.formats.config import Config
 from qaplan.formats.feedback import Communication
 from qaplan.loader import Document, Path_
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the typed qaplan.yaml is built only where there is one
+    from qaplan.formats.config import Config
 
 _DECLARE = (
     "Declare it in qaplan.yaml (`stakeholders: {students: {name: Studenter}}`, "

@@ -1,7 +1,8 @@
 """The command line: parses options, calls the library, picks a renderer. No logic lives here.
 
 One module per family of commands (validate, reports, excel, setup), the options they share
-in `options.py`; the commands are registered below, in the order `--help` lists them.
+in `options.py`; `commands.py` names every command and builds the typer application. This
+module stays light: `qaplan --version` answers without importing typer.
 """
 
 from __future__ import annotations
@@ -9,97 +10,34 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Annotated
-
-import typer
-from typer.core import TyperGroup
+from typing import Any
 
 from qaplan import __version__
-from qaplan.cli import (
-    coverage,
-    cycle,
-    deviations,
-    excel,
-    feedback,
-    new,
-    remind,
-    report,
-    reports,
-    setup,
-    validate,
-)
-from qaplan.cli.options import out
-from qaplan.errors import QaplanError
 
 
-class _Group(TyperGroup):
-    """Turns QaplanError from any command into a message on stderr and exit code 2."""
+def __getattr__(name: str) -> Any:
+    """`app`: the typer application with every command, built when first asked for."""
+    if name == "app":
+        from qaplan.cli.commands import build
 
-    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except QaplanError as exc:
-            sys.stdout.flush()
-            sys.stderr.write(f"qaplan: error: {exc}\n")
-            raise typer.Exit(2) from None
-
-
-app = typer.Typer(
-    name="qaplan",
-    cls=_Group,
-    help="Quality plans as YAML in git: validate them, report what is overdue per owner, "
-    "move them to and from Excel, and diff the yearly follow-up.\n\n"
-    "Example: qaplan validate plans/",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        out(f"qaplan {__version__}\n")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
-    ] = False,
-) -> None:
-    """Quality plans as YAML in git."""
-
-
-app.command()(validate.validate)
-app.command()(reports.overdue)
-app.command()(reports.status)
-app.command()(reports.diff)
-app.command()(report.report)
-app.command()(deviations.deviations)
-app.command()(feedback.feedback)
-app.command()(remind.remind)
-app.command()(remind.calendar)
-app.command()(setup.schema)
-app.command("import")(excel.import_)
-app.command()(excel.export)
-app.command()(setup.init)
-app.command()(cycle.rollover)
-app.command()(coverage.coverage)
-app.add_typer(new.app, name="new")
+        return build()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point: run the app; an unexpected error is a message and exit code 2, not a traceback."""
-    if sys.argv[1:] == ["--version"]:  # the one answer that needs no command tree
-        out(f"qaplan {__version__}\n")
+    if sys.argv[1:] == ["--version"]:  # the one answer that needs neither typer nor commands
+        sys.stdout.write(f"qaplan {__version__}\n")
         return
+    from qaplan.cli.commands import COMMANDS, build
+
     # A short-lived process that builds many small objects and few cycles: the cyclic
     # collector would cost more than half of a large report's time.
     gc.disable()
+    named = sys.argv[1] if len(sys.argv) > 1 else None  # a command, or an option of qaplan's
     try:
-        app()
+        # Only the command the line names, when it names one: the same parsing, less to build.
+        build(named if named in COMMANDS else None)()
     except KeyboardInterrupt:
         sys.stderr.write("qaplan: interrupted\n")
         sys.exit(130)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +26,10 @@ from qaplan.cli.options import (
     out,
 )
 from qaplan.errors import QaplanError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.reports.yearly import YearlyReport
 
 REPORT_FORMATS = ("markdown", "html", "json", "table")
 
@@ -67,16 +73,25 @@ def report(
     from qaplan.git import source_of
     from qaplan.render.text import printable
     from qaplan.repo import default_paths
-    from qaplan.reports.yearly import yearly_report
+    from qaplan.reports.yearly import merge_yearly
+    from qaplan.reports.yearly_facts import yearly_fold
 
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
     day = as_of_date(as_of)
     if year is not None:
         check_follow_up_year("--year", year, day)
+    year = day.year - 1 if year is None else year
     if output is not None and output.exists() and not force:
         raise QaplanError(f"{output} exists; replace it with --force, or choose another file")
-    workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed)
+    if fmt == "markdown":  # each listed activity drawn where its plan is checked
+        from qaplan.render.long_markdown import markdown_fold
+
+        fold = markdown_fold(day, year)
+    else:
+        fold = yearly_fold(day, year)
+    workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed,
+                               fold=fold)
     notes([printable(line) for line in workspace.notes])
     units = workspace.units
     if unit is not None:
@@ -84,34 +99,62 @@ def report(
                      " in the units tree of qaplan.yaml")
     given = paths or default_paths()
     source = source_of([*given, "qaplan.yaml"] if Path("qaplan.yaml").is_file() else given)
-    result = yearly_report(workspace.plans(), units, day, source, year=year, unit=unit,
-                           language=language, earlier=workspace.earlier_activities())
+    facts = ((result.file, data)
+             for result, data in workspace.folded(fold, workspace.earlier_activities()))
+    result = merge_yearly(facts, units, day, source, year, unit=unit, language=language)
+    if output is None:
+        _draw(result, fmt, out)
+        return
+    try:
+        with _replacing(output) as write:
+            _draw(result, fmt, write)
+    except OSError as exc:
+        raise QaplanError(f"{output}: cannot write ({exc.strerror})") from None
+    notes([f"wrote {output}"])
+
+
+def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object]) -> None:
+    """Draw the report in `fmt`, handing `write` the text as it is made."""
     if fmt == "html":
         from qaplan.render.html import render_report
 
-        text = render_report(result)
+        write(render_report(result))
     elif fmt == "markdown":
-        from qaplan.render.long_markdown import render as render_markdown
-        from qaplan.reports.yearly_view import yearly_view
+        from qaplan.render.long_markdown import write_report
 
-        text = render_markdown(yearly_view(result))
+        write_report(result, write)
     elif fmt == "json":
-        from qaplan.render.json import leaves_inline
-        from qaplan.reports.yearly_view import json_view
+        from qaplan.render.yearly_json import write_report as write_json
 
-        text = leaves_inline(json_view(result).data)
+        write_json(result, write)
     else:
         from qaplan.render import render
         from qaplan.reports.yearly_view import yearly_view
 
-        text = render(yearly_view(result), fmt)
-    if output is None:
-        out(text)
-        return
-    from qaplan.fsutil import write_atomic
+        write(render(yearly_view(result), fmt))
 
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Callable[[str], object]]:
+    """A writer into a temporary file beside `path` that replaces `path` when all is written
+    (readers see the old file or the new one, never half), and is removed on failure."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
     try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise QaplanError(f"{output}: cannot write ({exc.strerror})") from None
-    notes([f"wrote {output}"])
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle.write
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

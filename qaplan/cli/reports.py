@@ -97,8 +97,9 @@ def overdue(
 
     Example: qaplan overdue --owner PD --within 30
     """
-    from qaplan.render import REPORT_FORMATS, render
-    from qaplan.reports.overdue import overdue_report, overdue_view
+    from qaplan.render import REPORT_FORMATS, write
+    from qaplan.reports.overdue import overdue_report
+    from qaplan.reports.overdue_view import overdue_view
 
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
@@ -112,7 +113,7 @@ def overdue(
                             earlier=workspace.earlier_activities())
     if owner:
         report = report.only(resolve_owners(owner, set(report.known_owners)))
-    out(render(overdue_view(report, language), fmt))
+    write(overdue_view(report, language), fmt)
     if fail_on_overdue and report.overdue_count:
         raise typer.Exit(1)
 
@@ -226,8 +227,9 @@ def diff(
 
     Example: qaplan diff --from-year 2024 --to-year 2025, or qaplan diff --rev origin/main
     """
-    from qaplan.render import REPORT_FORMATS, render
-    from qaplan.reports.diff import derived_warnings, diff_view, failing
+    from qaplan.render import REPORT_FORMATS, write
+    from qaplan.reports.diff import derived_warnings, failing
+    from qaplan.reports.diff_view import diff_view
 
     fmt = check_format(fmt, (*REPORT_FORMATS, *ANNOTATION_FORMATS))
     language = check_language(lang)
@@ -240,14 +242,16 @@ def diff(
                           "compares every plan, closed or not")
     check_fail_on(fail_on or [], "year" if rev is None else "revision")
     if rev is None:
-        from qaplan.reports.diff import year_diff
+        from qaplan.reports.diff import merge_year_diff, year_fold
 
         old_year, new_year = diff_years(from_year, to_year, day)
-        workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed)
+        fold = year_fold(old_year, new_year)
+        workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed,
+                                   fold=fold)
         _printable_notes(workspace.notes)
         # A carried activity's earlier years come from the closed plan it continues.
-        report = year_diff((entry.plan for entry in workspace.plans()), old_year, new_year,
-                           earlier=workspace.earlier_activities())
+        facts = workspace.folded(fold, workspace.earlier_activities())
+        report = merge_year_diff((data for _result, data in facts), old_year, new_year)
         new_side: Iterable[PlanEntry] = workspace.plans()  # read again only to annotate
         commit = None
     else:
@@ -274,6 +278,6 @@ def diff(
         draw = as_github if fmt == "github" else as_sarif
         out(draw(report, locate(report, new_side, reader), fail_on or []))
     else:
-        out(render(diff_view(report, language), fmt))
+        write(diff_view(report, language), fmt)
     if failing(report, fail_on or []):
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""Plans -> an Excel workbook in the layout used today: one of the two modules that import openpyxl.
+"""Plans -> an Excel workbook in the layout used today.
 
 One sheet per plan: the plan's title, an info line, then the familiar columns
 (criterion, goal, activity, start, end, owner, status) in the plan's language,
@@ -6,6 +6,9 @@ followed by State (a drop-down), the previous year's status (grey, read-only, ne
 imported) and the id columns that let a round trip keep ids.
 A hidden sheet `qaplan` keeps what the table cannot show (plan id, period, owner
 names) so that `qaplan import` gives the same plan back.
+
+Each sheet is laid out here and written as XML text by `sheetxml.py`, straight into the
+package; `book.py` has openpyxl register the styles and write the rest of the package.
 """
 
 from __future__ import annotations
@@ -14,20 +17,28 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
+from qaplan.excel import sheetxml as X
 from qaplan.excel import vocabulary as V
 from qaplan.excel.read import META_SHEET
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from zipfile import ZipFile
+
+    from qaplan.excel.book import Styles
 
 COLUMNS = (V.CRITERION, V.GOAL, V.ACTIVITY, V.START, V.END, V.OWNERS, V.STATUS, V.STATE,
            V.PREVIOUS, V.CRITERION_ID, V.GOAL_ID, V.ACTIVITY_ID, V.HELP)
 WIDTHS = {V.CRITERION: 32, V.GOAL: 30, V.ACTIVITY: 46, V.START: 11, V.END: 11, V.OWNERS: 16,
           V.STATUS: 52, V.STATE: 12, V.PREVIOUS: 40, V.CRITERION_ID: 11, V.GOAL_ID: 11,
           V.ACTIVITY_ID: 13, V.HELP: 36}
-READ_ONLY_FILL, READ_ONLY_TEXT = "EDEDED", "595959"
 FIRST_ROW = 4  # title, info line, header, then the rows
 EXTRA_VALIDATION_ROWS = 500  # the State drop-down also covers rows people add below
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:len(COLUMNS)]
+_PENDING_STYLE = "\x00"  # in the hidden sheet's cells until their style's id is known
 
 
 @dataclass(slots=True)
@@ -53,34 +64,83 @@ def sheet_name(plan_id: str, taken: set[str]) -> str:
 
 
 def workbook_bytes(plans: Iterable[SheetPlan]) -> bytes:
-    """The .xlsx file's bytes, each plan's sheet written as the plan comes (none kept).
+    """The .xlsx file's bytes, each plan's sheet put in the package as the plan comes.
 
-    Written in openpyxl's write-only mode: rows stream straight to the sheet XML instead of
-    being kept as 100,000 cell objects and then serialised; what comes after the rows
-    (merged ranges, auto-filter, data validation, page set-up) is set on the sheet before save.
+    A sheet is written as XML text (`sheetxml.py`) straight into the zip package; what
+    stays in memory is its name and its rows of the hidden sheet, which wait in a temporary
+    file. openpyxl gives the styles and the rest of the package (`book.py`).
     """
+    import tempfile
+    import zipfile
+
     from openpyxl import Workbook
 
+    from qaplan.excel import book
+
     workbook = Workbook(write_only=True)
-    taken: set[str] = set()
-    meta_rows: list[list[Any]] = []
-    for item in plans:
-        name = sheet_name(item.plan.plan.id, taken)
-        sheet = workbook.create_sheet(name)
-        _plan_sheet(sheet, item)
-        # Finished now, not at save: an open sheet keeps its writer's buffers and temporary
-        # file, about 150 KB for each of thousands of plans.
-        sheet.close()
-        meta_rows.extend(_meta_rows(name, item))
-    meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "hidden"
-    meta.append(["sheet", "field", "value", "value", "value"])
-    for row in meta_rows:
-        meta.append([_text_cell(meta, value) for value in row])
-    workbook.active = 0
+    styles = book.Styles(workbook)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    taken: set[str] = set()
+    with tempfile.TemporaryFile() as spill:
+        meta = _MetaSheet(spill)
+        for item in plans:
+            name = sheet_name(item.plan.plan.id, taken)
+            number = len(workbook._sheets) + 1
+            xml, last_row = _plan_sheet(item, styles)
+            archive.writestr(X.SHEET_PATH.format(number), xml)
+            workbook._sheets.append(book.PackagedSheet(
+                workbook, name, number, filter_ref=f"$A${FIRST_ROW - 1}:${_LETTERS[-1]}$"
+                f"{max(last_row, FIRST_ROW)}", title_rows=f"${FIRST_ROW - 1}:${FIRST_ROW - 1}"))
+            meta.add(name, item)
+        number = len(workbook._sheets) + 1
+        meta.write(archive, X.SHEET_PATH.format(number), styles)
+    workbook._sheets.append(book.PackagedSheet(workbook, META_SHEET, number, hidden=True))
+    workbook.active = 0
+    book.finish(workbook, archive)
     return buffer.getvalue()
+
+
+class _MetaSheet:
+    """The hidden sheet: its rows as XML in a temporary file, written as each plan comes."""
+
+    def __init__(self, spill: IO[bytes]) -> None:
+        self.spill = spill
+        self.rows = 0
+        self.quoted = False  # whether a cell waits for the style of text stored as text
+        self.row(["sheet", "field", "value", "value", "value"])
+
+    def add(self, name: str, item: SheetPlan) -> None:
+        for values in _meta_rows(name, item):
+            self.row(values)
+
+    def row(self, values: list[Any]) -> None:
+        self.rows += 1
+        cells = []
+        for column, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            ref = f"{_LETTERS[column - 1]}{self.rows}"
+            if isinstance(value, str):
+                value = excel_text(value)[:X.MAX_TEXT]
+            if _is_formula_like(value):
+                self.quoted = True
+                cells.append(X.cell(ref, value, _PENDING_STYLE))
+            else:
+                cells.append(X.cell(ref, value, None, error_codes=True))
+        self.spill.write(X.row(self.rows, cells).encode("utf-8"))
+
+    def write(self, archive: ZipFile, path: str, styles: Styles) -> None:
+        """Put the sheet in the package. Its one style is registered now, after every plan
+        sheet's, where openpyxl registered it when it wrote this sheet last."""
+        quoted = styles.frame("quoted").encode("ascii") if self.quoted else b""
+        self.spill.seek(0)
+        with archive.open(path, "w") as part:
+            part.write(X.top(fit_to_page=False, dimension=None, frozen_rows=0,
+                             widths=[]).encode("utf-8"))
+            while chunk := self.spill.read(1 << 20):
+                part.write(chunk.replace(_PENDING_STYLE.encode("ascii"), quoted))
+            part.write(f"</sheetData>{X.MARGINS}</worksheet>".encode("ascii"))
 
 
 def _meta_rows(name: str, item: SheetPlan) -> list[list[Any]]:
@@ -127,76 +187,19 @@ def _text_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
-    from openpyxl.cell import Cell, WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def _plan_sheet(item: SheetPlan, styles: Styles) -> tuple[str, int]:
+    """A plan's sheet as XML, and its last table row."""
     words = V.headings(item.language)
     labels = V.state_labels(item.language)
     plan = item.plan
-    wrap = Alignment(wrap_text=True, vertical="top")
-    overdue_fill = PatternFill("solid", fgColor="F8D7DA")
-    header_fill = PatternFill("solid", fgColor="D9E2F3")
     index = {kind: number for number, kind in enumerate(COLUMNS, start=1)}
-    last_letter = get_column_letter(len(COLUMNS))
-
-    # What the writer puts before the rows must be set before the first row.
-    for kind, width in WIDTHS.items():
-        sheet.column_dimensions[get_column_letter(index[kind])].width = width
-    sheet.freeze_panes = f"A{FIRST_ROW}"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    title = _text_cell(sheet, plan.plan.title)
-    if not isinstance(title, Cell):
-        title = WriteOnlyCell(sheet, title)
-    title.font = Font(bold=True, size=14)
-    info = WriteOnlyCell(sheet, words["info"].format(year=item.year, as_of=item.as_of.isoformat(),
-                                                     plan_id=plan.plan.id))
-    info.font = Font(italic=True, color="595959")
-    bottom = Border(bottom=Side(style="thin", color="8EA9DB"))
-    header = []
-    for kind in COLUMNS:
-        cell = WriteOnlyCell(sheet, words[kind].format(year=item.year - 1 if kind == V.PREVIOUS
-                                                       else item.year))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=READ_ONLY_FILL) if kind == V.PREVIOUS \
-            else header_fill
-        cell.alignment = wrap
-        cell.border = bottom
-        header.append(cell)
-    top = [[title], [info], header]
-    for number, top_cells in enumerate(top, start=1):
-        for column, cell in enumerate(top_cells, start=1):
-            cell.row, cell.column = number, column
-
-    # Building and styling 100,000 openpyxl cells is most of the time an export takes: cells
-    # that look alike share one registered style, and the rows are handed to openpyxl's sheet
-    # writer as light cells that carry just what it reads.
-    styles: dict[tuple[bool, bool, bool, bool], str] = {}
-
-    def style(look: tuple[bool, bool, bool, bool]) -> str:
-        """(text that looks like a formula, date, overdue, read-only) -> a registered style."""
-        found = styles.get(look)
-        if found is None:
-            model = WriteOnlyCell(sheet)
-            model.alignment = wrap
-            model.quotePrefix = look[0]
-            if look[1]:
-                model.number_format = "yyyy-mm-dd"
-            if look[3]:
-                model.fill = PatternFill("solid", fgColor=READ_ONLY_FILL)
-                model.font = Font(italic=True, color=READ_ONLY_TEXT)
-            elif look[2]:
-                model.fill = overdue_fill
-            found = styles[look] = str(model.style_id)
-        return found
-
-    letters = [get_column_letter(column) for column in range(1, len(COLUMNS) + 1)]
-    first_overdue = index[V.ACTIVITY]
+    first_overdue, previous = index[V.ACTIVITY], index[V.PREVIOUS]
+    # A merged range shows its top-left cell; the others are left out, as Excel does. Merged
+    # are a criterion's cells (and id) over its rows, a goal's over its activities' rows.
+    criterion_columns = (index[V.CRITERION], index[V.CRITERION_ID])
+    goal_columns = (index[V.GOAL], index[V.GOAL_ID])
     merges: list[tuple[int, int, int]] = []  # (column, first row, last row)
-    rows: list[list[Any]] = top
+    body: list[str] = []
     row = FIRST_ROW
     for criterion in plan.criteria:
         criterion_first = row
@@ -210,122 +213,86 @@ def _plan_sheet(sheet: Any, item: SheetPlan) -> None:
                            activity.key if activity else None,
                            activity.help_needed if activity else None]
                 overdue = activity is not None and _overdue(activity, item.as_of)
-                cells: list[Any] = []
+                cells = []
                 for column, value in enumerate(values, start=1):
+                    if (row > criterion_first and column in criterion_columns) or (
+                            row > goal_first and column in goal_columns):
+                        continue  # covered by a merged range (same look as the cell on top)
                     text = isinstance(value, str) and value.startswith(_FORMULA_START)
                     look = (text, isinstance(value, date), overdue and column >= first_overdue,
-                            column == index[V.PREVIOUS])
-                    cells.append(_cell(sheet, f"{letters[column - 1]}{row}", value, style(look)))
-                rows.append(cells)
+                            column == previous)
+                    if isinstance(value, str):
+                        value = excel_text(value)[:X.MAX_TEXT]
+                    cells.append(X.cell(f"{_LETTERS[column - 1]}{row}", value, styles.body(look)))
+                body.append(X.row(row, cells))
                 row += 1
             if goal is not None and row - goal_first > 1:
-                merges += [(index[V.GOAL], goal_first, row - 1),
-                           (index[V.GOAL_ID], goal_first, row - 1)]
+                merges += [(column, goal_first, row - 1) for column in goal_columns]
         if row - criterion_first > 1:
-            merges += [(index[V.CRITERION], criterion_first, row - 1),
-                       (index[V.CRITERION_ID], criterion_first, row - 1)]
-    # A merged range shows its top-left cell; the others are left out, as Excel does.
-    for column, first, last in merges:
-        for number in range(first + 1, last + 1):
-            rows[number - 1][column - 1] = None
-    _stream_rows(sheet, rows)
-    _merge(sheet, merges)
-
+            merges += [(column, criterion_first, row - 1) for column in criterion_columns]
     last_row = max(row - 1, FIRST_ROW - 1)
-    sheet.auto_filter.ref = f"A{FIRST_ROW - 1}:{last_letter}{max(last_row, FIRST_ROW)}"
-    state_letter = get_column_letter(index[V.STATE])
-    choices = DataValidation(
-        type="list", formula1='"' + ",".join(labels[s] for s in labels) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle=words[V.STATE],
-        error=", ".join(labels.values()),
-    )
-    sheet.data_validations.append(choices)
-    choices.add(f"{state_letter}{FIRST_ROW}:{state_letter}{last_row + EXTRA_VALIDATION_ROWS}")
-    # Last year's column is read-only without protecting the sheet (which would lock every
-    # cell people fill in): Excel and LibreOffice refuse any text typed into it.
-    previous_letter = get_column_letter(index[V.PREVIOUS])
-    status_heading = words[V.STATUS].format(year=item.year)
-    read_only = DataValidation(
-        type="textLength", operator="lessThan", formula1="0", allow_blank=True,
-        showErrorMessage=True, errorTitle=words[V.PREVIOUS].format(year=item.year - 1)[:32],
-        error=words["read_only"].format(status=status_heading),
-    )
-    sheet.data_validations.append(read_only)
-    read_only.add(f"{previous_letter}{FIRST_ROW}:{previous_letter}{max(last_row, FIRST_ROW)}")
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
+    parts = [X.top(fit_to_page=True, dimension=f"A1:{_LETTERS[-1]}{row - 1}",
+                   frozen_rows=FIRST_ROW - 1, widths=[WIDTHS[kind] for kind in COLUMNS])]
+    parts += _frame_rows(item, words, styles)
+    parts += body
+    parts.append("</sheetData>")
+    parts.append(f'<autoFilter ref="A{FIRST_ROW - 1}:{_LETTERS[-1]}{max(last_row, FIRST_ROW)}" />')
+    parts.append(X.merge_cells(_merged_refs(merges)))
+    parts.append(X.validations(_validations(item, words, labels, last_row)))
+    parts.append(f'{X.MARGINS}<pageSetup orientation="landscape" fitToHeight="0" /></worksheet>')
+    return "".join(parts), last_row
 
 
-class _Cell:
-    """What openpyxl's row writer reads of a cell (`worksheet/_writer.py`, `cell/_writer.py`)."""
-
-    __slots__ = ("_value", "coordinate", "data_type", "parent", "style_id")
-    has_style = True
-    hyperlink = None
-    _comment = None
-
-    def __init__(self, parent: Any, coordinate: str, value: Any, data_type: str,
-                 style_id: str) -> None:
-        self.parent = parent
-        self.coordinate = coordinate
-        self._value = value
-        self.data_type = data_type
-        self.style_id = style_id
-
-
-def _cell(sheet: Any, coordinate: str, value: Any, style_id: str) -> Any:
-    """A styled cell for the row writer; text that looks like a formula is stored as text."""
-    if value is None:
-        return _Cell(sheet, coordinate, None, "n", style_id)
-    if isinstance(value, str):
-        value = excel_text(value)[:32767]  # what openpyxl's Cell does with text
-        return _Cell(sheet, coordinate, value, "s", style_id)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _Cell(sheet, coordinate, value, "n", style_id)
-    if isinstance(value, date):
-        return _Cell(sheet, coordinate, value, "d", style_id)
-    raise TypeError(f"cannot write {value!r} to Excel")  # not reached: values come from the plan
+def _frame_rows(item: SheetPlan, words: dict[str, str], styles: Styles) -> list[str]:
+    """The title, the info line and the header (their styles asked for after the table's)."""
+    title = excel_text(item.plan.plan.title)[:X.MAX_TEXT]
+    quoted = _is_formula_like(title)
+    info = words["info"].format(year=item.year, as_of=item.as_of.isoformat(),
+                                plan_id=item.plan.plan.id)
+    rows = [X.row(1, [X.cell("A1", title, styles.frame("quoted_title" if quoted else "title"),
+                             error_codes=not quoted)]),
+            X.row(2, [X.cell("A2", info[:X.MAX_TEXT], styles.frame("info"), error_codes=True)])]
+    header = []
+    for column, kind in enumerate(COLUMNS, start=1):
+        text = words[kind].format(year=item.year - 1 if kind == V.PREVIOUS else item.year)
+        style = styles.frame("previous" if kind == V.PREVIOUS else "header")
+        header.append(X.cell(f"{_LETTERS[column - 1]}{FIRST_ROW - 1}", text[:X.MAX_TEXT], style,
+                             error_codes=True))
+    rows.append(X.row(FIRST_ROW - 1, header))
+    return rows
 
 
-def _stream_rows(sheet: Any, rows: list[list[Any]]) -> None:
-    """Write the sheet's rows, from row 1, through the write-only sheet's own row writer.
-
-    `WriteOnlyWorksheet.append` would turn every value into an openpyxl cell first (and a
-    styled cell goes through an exception each); this is its `_write_rows` without that step.
-    None in a row leaves the cell out (the covered cells of a merged range).
-    """
-    width = max((len(cells) for cells in rows), default=1)
-    # The <dimension> normal mode writes (readers such as openpyxl's read-only mode use it).
-    dimension = f"A1:{_letter(width)}{max(len(rows), 1)}"  # not `rows`: the sheet outlives them
-    sheet.calculate_dimension = lambda: dimension
-    sheet._get_writer()
-    writer = sheet._writer
-    xf = writer.xf.send(True)
-    with xf.element("sheetData"):
-        for number, cells in enumerate(rows, start=1):
-            writer.write_row(xf, [c for c in cells if c is not None], number)
-    writer.xf.send(None)
-    sheet._rows = _written()  # what close() expects once rows were streamed
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(column))
-
-
-def _written() -> Any:
-    yield
-
-def _merge(sheet: Any, merges: list[tuple[int, int, int]]) -> None:
-    """Merge the ranges; they never overlap, so skip openpyxl's overlap check (quadratic)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.cell_range import CellRange
-
+def _merged_refs(merges: list[tuple[int, int, int]]) -> list[str]:
+    """The merged ranges in the order openpyxl writes them: that of a set of its ranges, whose
+    hash is that of (first row, first column, last row, last column)."""
+    ranges: set[tuple[int, int, int, int]] = set()
     for column, first, last in merges:
-        letter = get_column_letter(column)
-        sheet.merged_cells.ranges.add(CellRange(f"{letter}{first}:{letter}{last}"))
+        ranges.add((first, column, last, column))
+    return [f"{_LETTERS[column - 1]}{first}:{_LETTERS[column - 1]}{last}"
+            for first, column, last, _ in ranges]
+
+
+def _validations(item: SheetPlan, words: dict[str, str], labels: dict[str, str],
+                 last_row: int) -> list[str]:
+    """The State drop-down, and last year's column made read-only without protecting the
+    sheet (which would lock every cell people fill in): Excel and LibreOffice refuse any text
+    typed into it."""
+    state = _LETTERS[COLUMNS.index(V.STATE)]
+    previous = _LETTERS[COLUMNS.index(V.PREVIOUS)]
+    status_heading = words[V.STATUS].format(year=item.year)
+    return [
+        X.validation(_span(state, FIRST_ROW, last_row + EXTRA_VALIDATION_ROWS), "list",
+                     '"' + ",".join(labels[s] for s in labels) + '"', words[V.STATE],
+                     ", ".join(labels.values())),
+        X.validation(_span(previous, FIRST_ROW, max(last_row, FIRST_ROW)), "textLength", "0",
+                     words[V.PREVIOUS].format(year=item.year - 1)[:32],
+                     words["read_only"].format(status=status_heading), operator="lessThan"),
+    ]
+
+
+def _span(letter: str, first: int, last: int) -> str:
+    """A range in one column, as openpyxl writes it (one cell without the colon)."""
+    return f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}"
 
 
 def _activity_values(activity: Any, item: SheetPlan, labels: dict[str, str]) -> list[Any]:

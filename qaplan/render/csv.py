@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TextIO
 
 from qaplan.render.text import printable
 from qaplan.render.view import Cell, Section, View, walk
@@ -26,14 +27,16 @@ def escape(value: Cell) -> Cell:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def render(view: View, color: bool) -> str:
-    """One flat table: a column per level of headings, then each section's columns."""
+def write(view: View, out: TextIO) -> None:
+    """One flat table: a column per level of headings, then each section's columns, written to
+    `out` a block of rows at a time."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     current: list[str] | None = None
     levels = len(view.csv_headings)
     for _depth, path, section in walk(view.sections or [Section(None, [], [])]):
-        if section.sections and not section.rows:
+        if section.sections and not section.body:
             continue  # a level of grouping only: its heading is a column of the rows below
         columns = section.columns_for("csv")
         header = [*view.csv_headings, *(c.header for c in columns)]
@@ -44,7 +47,15 @@ def render(view: View, color: bool) -> str:
             writer.writerow(header)
             current = header
         parents = [escape(heading) for heading in (*path, *([None] * levels))[:levels]]
-        for row in section.rows:
-            cells = [*parents, *(escape(row.get(c.key)) for c in columns)]
+        keys = [c.key for c in columns]
+        for count, row in enumerate(section.body, 1):
+            cells = [*parents, *(escape(row.get(key)) for key in keys)]
             writer.writerow(["" if cell is None else cell for cell in cells])
-    return "\ufeff" + buffer.getvalue()
+            if count % BLOCK == 0:
+                out.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+    out.write(buffer.getvalue())
+
+
+BLOCK = 2000  # rows written to the stream at a time

@@ -7,7 +7,8 @@ from typing import Any
 
 from qaplan import i18n
 from qaplan.render.svg import COLOURS, Comparison, chart
-from qaplan.reports.yearly import QUESTIONS, STATE_KEYS, UnitReport, YearlyReport
+from qaplan.reports.yearly import UnitReport, YearlyReport
+from qaplan.reports.yearly_facts import QUESTIONS, STATE_KEYS
 from qaplan.reports.yearly_view import (
     QUESTION_WORDS,
     figure,
@@ -49,7 +50,7 @@ def _unit(index: int, path: tuple[str, ...], unit: UnitReport, year: int) -> dic
         questions.append({
             "heading": w[QUESTION_WORDS[question]],
             "columns": [(c.key, c.header) for c in item_columns(question, w, year)],
-            "rows": [item_row(item, unit.language, year) for item in unit.questions[question]],
+            "rows": [item_row(item, unit.language, year) for item in unit.items(question)],
         })
     svg, text = _chart(index, unit, name, year) if unit.rolled_up.activities else (None, None)
     return {"id": f"unit{index}", "language": unit.language, "path": path, "name": name,

@@ -1,49 +1,240 @@
-"""Markdown for long reports (the yearly report lists every activity): the same headings and
-tables as `qaplan.render.markdown`, written row by row without padding the columns.
+"""The yearly report as Markdown (it lists every activity): the headings and tables of
+`qaplan.render.markdown`, written row by row as they are drawn, without padding the columns.
 
 Padding needs every cell's width before the first row is written, which for tens of thousands
-of rows costs more than building the report; GitHub and GitLab render both alike.
+of rows costs more than building the report; GitHub and GitLab render both alike. Each plan's
+listed activities are drawn where the plan is checked (`markdown_facts`, kept in the cache),
+all but the words of the unit's language: drawing the report fills those in and writes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from qaplan import i18n
 from qaplan.render.text import markdown_text
-from qaplan.render.view import Cell, View, walk
+from qaplan.render.view import Cell, Section
+from qaplan.reports import PlanEntry
+from qaplan.reports.continued import Earlier
+from qaplan.reports.yearly import UnitReport, YearlyReport
+from qaplan.reports.yearly_facts import NEXT, QUESTIONS, plan_listing
+from qaplan.reports.yearly_view import (
+    head_sections,
+    item_columns,
+    question_sections,
+    reasons_text,
+    state_word,
+    summary,
+    title,
+    unit_section,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
+
+Write = Callable[[str], object]
+_FLUSH = 1 << 20  # characters gathered before they are written
+_BATCH = 256  # texts (a line, or a plan's lines for a question) drawn at a time
+_REMEMBERED = 100_000  # escaped texts kept for reuse (ids and states repeat on every row)
 
 
-def _cell(value: Cell, seen: dict[str, str]) -> str:
-    """A cell as Markdown text; `seen` remembers texts already escaped (ids, plan ids and
-    states repeat on every row)."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return str(value)
-    text = seen.get(value)
-    if text is None:
-        text = seen[value] = markdown_text(value)
-    return text
+class _Escaped(dict[Cell, str]):
+    """Cell -> its Markdown text, each text escaped once (a dictionary lookup on every cell)."""
+
+    def __missing__(self, value: Cell) -> str:
+        if len(self) > _REMEMBERED:  # plan text that never repeats must not pile up
+            self.clear()
+            self[None] = ""
+        text = self[value] = markdown_text(value) if isinstance(value, str) else str(value)
+        return text
 
 
-def render(view: View) -> str:
-    """A heading, a table per section (nested sections under deeper headings), the summary."""
-    seen: dict[str, str] = {}
-    parts = [f"## {markdown_text(view.title)}", ""]
-    if not view.shown:
-        parts += [markdown_text(view.empty), ""]
-    for depth, _path, section in walk(view.shown):
-        if not section.has_rows:
-            continue
-        if section.heading:
-            parts += [f"{'#' * min(3 + depth, 6)} {markdown_text(section.heading)}", ""]
-        if not section.rows:
-            continue
-        columns = section.columns_for("markdown")
-        parts.append("| " + " | ".join(_cell(c.header, seen) for c in columns) + " |")
-        parts.append("|" + "|".join("---:" if c.align == "right" else "---" for c in columns)
-                     + "|")
-        keys = [c.key for c in columns]
-        for row in section.rows:
-            parts.append("| " + " | ".join([_cell(row.get(key), seen) for key in keys]) + " |")
-        parts.append("")
-    parts += [f"**{markdown_text(view.summary)}**", ""]
-    return "\n".join(parts)
+class _Lines:
+    """Lines (or blocks of lines) gathered and written about a megabyte at a time, each
+    followed by a newline but the last."""
+
+    def __init__(self, write: Write) -> None:
+        self.write = write
+        self.lines: list[str] = []
+        self.size = 0
+        self.started = False
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.size += len(line)
+        if self.size >= _FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.lines:
+            return
+        text = "\n".join(self.lines)
+        self.lines.clear()
+        self.size = 0
+        self.write("\n" + text if self.started else text)
+        self.started = True
+
+
+def write_report(report: YearlyReport, write: Write) -> None:
+    """Write the report: a heading, a table per section (questions under deeper headings),
+    the summary."""
+    seen = _Escaped({None: ""})
+    out = _Lines(write)
+    out.add(f"## {markdown_text(title(report))}")
+    out.add("")
+    for section in head_sections(report):
+        if section.rows:
+            _rows(section, _head(section, 0, seen, out), seen, out)
+    for _depth, path, unit in report.all_units():
+        figures = unit_section(unit, path, report, listed=False)
+        _rows(figures, _head(figures, 0, seen, out), seen, out)
+        for question, part in question_sections(unit, report, listed=False):
+            _listed(unit, question, _head(part, 1, seen, out), report.year, seen, out)
+    out.add(f"**{markdown_text(summary(report))}**")
+    out.add("")
+    out.flush()
+
+
+def _head(section: Section, depth: int, seen: _Escaped, out: _Lines) -> list[str]:
+    """A section's heading and the head of its table; the keys of its columns."""
+    if section.heading:
+        out.add(f"{'#' * min(3 + depth, 6)} {markdown_text(section.heading)}")
+        out.add("")
+    columns = section.columns_for("markdown")
+    out.add("| " + " | ".join(seen[c.header] for c in columns) + " |")
+    out.add("|" + "|".join("---:" if c.align == "right" else "---" for c in columns) + "|")
+    return [c.key for c in columns]
+
+
+def _rows(section: Section, keys: list[str], seen: _Escaped, out: _Lines) -> None:
+    for row in section.rows:
+        out.add(_line(row, keys, seen))
+    out.add("")
+
+
+def _line(row: dict[str, Cell], keys: list[str], seen: _Escaped) -> str:
+    get = row.get
+    return "| " + " | ".join([seen[get(key)] for key in keys]) + " |"
+
+
+def _listed(unit: UnitReport, question: str, keys: list[str], year: int, seen: _Escaped,
+            out: _Lines) -> None:
+    """The lines of the activities listed under a question, or the one that says none are."""
+    words = _Words(unit.language, year)
+    batch: list[str] = []
+    drawn = False
+    for rows in _drawn_rows(unit, question):
+        batch += rows
+        if len(batch) >= _BATCH:
+            out.add(_filled("\n".join(batch), words))
+            batch.clear()
+            drawn = True
+    if batch:
+        out.add(_filled("\n".join(batch), words))
+    elif not drawn:
+        out.add(_line({"title": i18n.words(unit.language)["yr_nothing"]}, keys, seen))
+    out.add("")
+
+
+def _drawn_rows(unit: UnitReport, question: str) -> Iterator[Sequence[str]]:
+    """The unit's lines for a question, a plan's at a time (`next`: one at a time, soonest due
+    first)."""
+    at = QUESTIONS.index(question)
+    if at == NEXT:
+        for _listed_in, row in unit.rows(question):
+            yield (row,)
+        return
+    for listed in unit.listed:
+        indexes = listed.questions[at]
+        if indexes:  # `markdown_facts` keeps each question's lines together
+            yield listed.rows[indexes[0]:indexes[-1] + 1]
+
+
+def _filled(text: str, words: _Words) -> str:
+    """Lines with their holes filled in the unit's language."""
+    if _HOLE not in text:
+        return text
+    parts = text.split(_HOLE)
+    parts[1::2] = [words[hole] for hole in parts[1::2]]
+    return "".join(parts)
+
+
+# --- the facts of one plan, drawn where it is checked ------------------------------------------
+
+# Around a cell whose words depend on the unit's language: "s" and the state's key, or "r" and
+# the reasons' keys. Markdown text never holds a "<" (`markdown_text` writes "&lt;"), and JSON
+# keeps it as it is (a control character would cost an escape in every cached line).
+_HOLE = "<"
+
+
+class _Words(dict[str, str]):
+    """A hole's text in one language and year: the state's word or the reasons, as Markdown."""
+
+    def __init__(self, language: str, year: int) -> None:
+        super().__init__()
+        self.language, self.year, self.w = language, year, i18n.words(language)
+
+    def __missing__(self, hole: str) -> str:
+        kind, value = hole[0], hole[1:]
+        if kind == "s":
+            text = markdown_text(state_word(value or None, self.w))
+        else:
+            text = markdown_text(reasons_text(tuple(value.split(",")), self.language, self.year)
+                                 if value else "")
+        self[hole] = text
+        return text
+
+
+def markdown_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -> list[Any]:
+    """One plan's facts as `yearly_facts` gives them, but each listed activity drawn as the
+    Markdown line of each question it answers (its state and why left as holes)."""
+    now, before, listed = plan_listing(entry, history, as_of, year)
+    keys = _keys()
+    plan = markdown_text(entry.plan.id)
+    lines: list[list[str]] = [[], [], [], []]
+    dues: list[int | None] = []  # of the lines of `next`
+    for data, answers, due in listed:
+        reasons = ",".join(data.get("reasons", ()))
+        cells = {"plan": plan, "id": markdown_text(data["id"]),
+                 "title": markdown_text(data["title"]),
+                 "end": "" if data["end"] is None else markdown_text(data["end"]),
+                 "state": f"{_HOLE}s{data['state'] or ''}{_HOLE}",
+                 "why": f"{_HOLE}r{reasons}{_HOLE}",
+                 "help": markdown_text(data.get("help_needed") or ""),
+                 "note": "" if data["note"] is None else markdown_text(data["note"])}
+        for at, question in enumerate(QUESTIONS):
+            if answers[at]:
+                lines[at].append("| " + " | ".join([cells[key] for key in keys[question]]) + " |")
+        if answers[NEXT]:
+            dues.append(due)
+    # Each question's lines together, in the order of the questions: what a question lists
+    # is one slice of the plan's rows. A question's lines are one text (a string a line cost
+    # a fifth of a large report's memory), but for `next`'s, which are sorted across plans.
+    rows: list[str] = []
+    answered: list[list[int | None]] = []
+    for at, question_lines in enumerate(lines):
+        if at != NEXT and question_lines:
+            question_lines = ["\n".join(question_lines)]
+        indexes = range(len(rows), len(rows) + len(question_lines))
+        answered.append([x for pair in zip(indexes, dues, strict=True) for x in pair]
+                        if at == NEXT else list(indexes))
+        rows += question_lines
+    return [entry.plan.plan.unit, entry.plan.id, entry.language, now, before, rows, answered]
+
+
+@lru_cache(maxsize=1)
+def _keys() -> dict[str, list[str]]:
+    """The cells of each question's rows (the words of the headers do not matter here)."""
+    return {question: [c.key for c in item_columns(question, i18n.words(None), 0)]
+            for question in QUESTIONS}
+
+
+def markdown_fold(as_of: date, year: int) -> Fold:
+    """The report's per-plan work for Markdown, done where each plan is checked."""
+    from qaplan.engine.folds import Fold
+
+    return Fold("yearly-markdown", "plan", markdown_facts, (as_of, year))

@@ -2,19 +2,30 @@
 
 Every text is written as literal Markdown (`markdown_text`): a plan title cannot open HTML
 (`<details>`), show an image, add a link, a list item or a table column to the summary.
+Tables are laid out as tabulate's "github" format lays them out (tested cell for cell), in two
+passes over rows made as they are reached: the widths, then the lines.
 """
 
 from __future__ import annotations
 
-from tabulate import tabulate  # type: ignore[import-untyped]
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import chain
+from typing import TextIO
 
+from qaplan.render.table import stripped_blocks
 from qaplan.render.text import markdown_text
-from qaplan.render.view import Cell, View, walk
+from qaplan.render.view import Cell, Column, Section, View, walk
+
+CHUNK = 2000  # lines written at a time
+
+# Plan ids, dates and states repeat in every row: each is escaped once.
+_escaped = lru_cache(maxsize=8192)(markdown_text)
 
 
 def _cell(value: Cell) -> Cell:
     if isinstance(value, str):
-        return markdown_text(value)
+        return _escaped(value)
     return "" if value is None else value
 
 
@@ -22,33 +33,85 @@ def _bold(value: Cell) -> Cell:
     return f"**{value}**" if value not in ("", None) else value
 
 
-def render(view: View, color: bool) -> str:
-    """A heading, a table per section (nested sections under deeper headings), the summary."""
-    parts = [f"## {markdown_text(view.title)}", ""]
+def write(view: View, out: TextIO) -> None:
+    """A heading, a table per section (nested sections under deeper headings), the summary,
+    written to `out` as they are drawn."""
+    out.write(f"## {markdown_text(view.title)}\n\n")
     if not view.shown:
-        parts += [markdown_text(view.empty), ""]
+        out.write(markdown_text(view.empty) + "\n\n")
     for depth, _path, section in walk(view.shown):
         if not section.has_rows:
             continue
         if section.heading:
-            parts += [f"{'#' * min(3 + depth, 6)} {markdown_text(section.heading)}", ""]
-        if not section.rows:
+            out.write(f"{'#' * min(3 + depth, 6)} {markdown_text(section.heading)}\n\n")
+        if not section.body:
             continue
         columns = section.columns_for("markdown")
-        rows = [
-            [_bold(_cell(row.get(c.key))) if section.style(index) == "total" else _cell(row.get(c.key))
-             for c in columns]
-            for index, row in enumerate(section.rows)
-        ]
-        parts.append(
-            tabulate(
-                rows,
-                headers=[_cell(c.header) for c in columns],
-                tablefmt="github",
-                colalign=[c.align for c in columns],
-                disable_numparse=True,
-            )
-        )
-        parts.append("")
-    parts += [f"**{markdown_text(view.summary)}**", ""]
-    return "\n".join(parts)
+        headers = [str(_cell(c.header)) for c in columns]
+        lines = github_table(headers, _cells(section, columns), [c.align for c in columns])
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == CHUNK:
+                out.write("\n".join(chunk) + "\n")
+                chunk = []
+        out.write("\n".join(chunk) + "\n\n")
+    out.write(f"**{markdown_text(view.summary)}**\n")
+
+
+def _cells(section: Section, columns: list[Column]) -> Callable[[], Iterator[list[str]]]:
+    """The Markdown text of each cell of each row (a totals row in bold), anew each time."""
+    keys = [c.key for c in columns]
+
+    def cells() -> Iterator[list[str]]:
+        for index, row in enumerate(section.body):
+            values = [_cell(row.get(key)) for key in keys]
+            if section.style(index) == "total":
+                values = [_bold(value) for value in values]
+            yield ["" if value is None else str(value) for value in values]
+
+    return cells
+
+
+def _width_function() -> Callable[[str], int]:
+    """The columns a text takes, as tabulate counts them (wide characters when it can)."""
+    try:
+        from wcwidth import wcswidth  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # tabulate then counts characters too
+        return len
+
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else int(wcswidth(text))
+
+    return width
+
+
+def github_table(headers: list[str], rows: Callable[[], Iterator[list[str]]],
+                 aligns: Sequence[str]) -> Iterator[str]:
+    """The lines of tabulate's "github" layout of one-line cells with numbers not parsed;
+    `rows` gives the cells anew for each of two passes (a table of up to `table.KEEP` rows is
+    made once and kept between them)."""
+    width = _width_function()
+    widths = [width(header) + 2 for header in headers]
+    blocks = stripped_blocks(rows())
+    first = next(blocks, [])
+    kept: list[list[str]] | None = first
+    for block in chain([first], blocks):
+        if block is not first:
+            kept = None
+        for index, column in enumerate(zip(*block)):
+            widths[index] = max(widths[index], *map(width, column))
+    right = [align == "right" for align in aligns]
+
+    def line(cells: list[str]) -> str:
+        padded = []
+        for cell, size, flush in zip(cells, widths, right):
+            fill = " " * (size - width(cell))
+            padded.append(fill + cell if flush else cell + fill)
+        return "| " + " | ".join(padded) + " |"
+
+    yield line(headers)
+    yield "|" + "|".join("-" * (size + 2) for size in widths) + "|"
+    again: Iterable[list[list[str]]] = [kept] if kept is not None else stripped_blocks(rows())
+    for block in again:
+        yield from map(line, block)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from typing import TextIO
 
 from qaplan.render.text import printable
 from qaplan.render.view import Cell, Column, Section, View, walk
@@ -21,53 +23,102 @@ def _text(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
-def render(view: View, color: bool) -> str:
-    """rich on a terminal (colour), else plain text."""
+def write(view: View, color: bool, out: TextIO) -> None:
+    """rich on a terminal (colour), else plain text, written to `out`."""
     if color:
-        return _rich(view)
-    return _plain(view)
+        out.write(_rich(view))
+    else:
+        _plain(view, out)
 
 
 INDENT = 2  # columns per level of nested sections
+CHUNK = 2000  # lines written at a time: a long table is never one string in memory
+KEEP = 20_000  # rows of a table kept between its two passes; a longer one is made twice
 
 
-def _plain(view: View) -> str:
+def _plain(view: View, out: TextIO) -> None:
     title = printable(view.title)
-    parts = [title, "=" * len(title), ""]
+    out.write(f"{title}\n{'=' * len(title)}\n\n")
     if not view.shown:
-        parts += [printable(view.empty), ""]
+        out.write(printable(view.empty) + "\n\n")
     for depth, _path, section in walk(view.shown):
         if not section.has_rows:
             continue
         indent = " " * (INDENT * depth)
         if section.heading:
             heading = printable(section.heading)
-            parts += [indent + heading, indent + "-" * len(heading)]
-        if not section.rows:
+            out.write(f"{indent}{heading}\n{indent}{'-' * len(heading)}\n")
+        if not section.body:
             continue
         columns = section.columns_for("plain")
-        rows = [[printable(_text(row.get(c.key))) for c in columns] for row in section.rows]
-        table = _simple([c.header for c in columns], rows, [c.align for c in columns])
-        parts.append("\n".join(indent + line if line else line for line in table.split("\n")))
-        parts.append("")
-    parts.append(printable(view.summary))
-    return "\n".join(parts) + "\n"
+        # Two passes over the rows, each made as it is reached: the column widths, then the
+        # lines; a report over 10,000 plans never holds its table.
+        lines = _layout_simple([c.header for c in columns], _cells(section, columns),
+                               [c.align for c in columns])
+        out.writelines(_blocks(lines, indent))
+        out.write("\n")
+    out.write(printable(view.summary) + "\n")
+
+
+def _cells(section: Section, columns: list[Column]) -> Callable[[], Iterator[list[str]]]:
+    """The printable cells of each row of `section`, anew each time they are asked for."""
+    keys = [c.key for c in columns]
+
+    def cells() -> Iterator[list[str]]:
+        for row in section.body:
+            texts = ["" if value is None else str(value) for value in map(row.get, keys)]
+            # Most cells are printable as they are (str.isprintable is fast in C).
+            yield [text if text.isprintable() else printable(text) for text in texts]
+
+    return cells
+
+
+def _blocks(lines: Iterator[str], indent: str) -> Iterator[str]:
+    """The lines indented, CHUNK lines to a piece of text."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(indent + line + "\n" if line else "\n")
+        if len(chunk) == CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
 
 
 def _simple(headers: list[str], rows: list[list[str]], aligns: Sequence[str]) -> str:
     """tabulate's "simple" layout for one-line cells (`printable` escapes line breaks), without
     its per-cell type inference (which costs seconds on the tens of thousands of rows of a large
     repository)."""
-    rows = [[cell.strip() for cell in row] for row in rows]
-    widths = [max([len(h) + 2, *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+    return "\n".join(_layout_simple(headers, lambda: iter(rows), aligns))
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.rjust(width) if align == "right" else cell.ljust(width)
-            for cell, width, align in zip(cells, widths, aligns)
-        ).rstrip()
 
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
+def _layout_simple(headers: list[str], rows: Callable[[], Iterator[list[str]]],
+                   aligns: Sequence[str]) -> Iterator[str]:
+    """The lines of `_simple`'s layout; `rows` gives the cells anew for each of two passes
+    (a table of up to KEEP rows is made once and kept between them)."""
+    widths = [len(h) + 2 for h in headers]
+    blocks = stripped_blocks(rows())
+    first = next(blocks, [])
+    kept: list[list[str]] | None = first
+    for block in chain([first], blocks):
+        if block is not first:
+            kept = None
+        for index, column in enumerate(zip(*block)):
+            widths[index] = max(widths[index], *map(len, column))
+    # str.format pads as ljust and rjust do, the whole line in one call.
+    layout = "  ".join(f"{{:{'>' if align == 'right' else '<'}{width}}}"
+                       for width, align in zip(widths, aligns))
+    yield layout.format(*headers).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    again: Iterable[list[list[str]]] = [kept] if kept is not None else stripped_blocks(rows())
+    for block in again:
+        for cells in block:
+            yield layout.format(*cells).rstrip()
+
+
+def stripped_blocks(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
+    """The rows with their cells stripped, KEEP rows to a block."""
+    while block := [[cell.strip() for cell in row] for row in islice(rows, KEEP)]:
+        yield block
 
 
 # Below this width a wrapping column (a title) is too narrow to read; ids never wrap at all.
@@ -95,7 +146,7 @@ def _rich(view: View) -> str:
         if section.heading:
             console.print()
             console.print(Text(" " * indent + printable(section.heading), style="bold"))
-        if not section.rows:
+        if not section.body:
             continue
         table, hidden = _rich_table(section, width - indent)
         console.print(Padding(table, (0, 0, 0, indent), expand=False) if indent else table)
@@ -147,7 +198,7 @@ def _rich_table(section: Section, width: int) -> tuple[Table, list[str]]:
     from rich.text import Text
 
     columns = section.columns_for("rich")
-    cells = [[printable(_text(row.get(c.key))) for c in columns] for row in section.rows]
+    cells = [[printable(_text(row.get(c.key))) for c in columns] for row in section.body]
     shown, gap, short = _layout(columns, cells, width)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   padding=(0, gap - 1, 0, 0), header_style="bold", expand=False)

@@ -8,9 +8,9 @@ table with a column per level of headings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, overload
 
 Cell = str | int | float | None
 # How a row should stand out on a terminal: overdue (red), soon (yellow), done (green), muted,
@@ -35,6 +35,44 @@ class Column:
     optional: int = 0  # > 0: hidden when the terminal is too narrow, the highest first
 
 
+Item = TypeVar("Item")
+Made = TypeVar("Made")
+
+
+class Rows(Sequence[Made], Generic[Item, Made]):
+    """A section's rows (or a list in a view's JSON) made from a report's items as they are
+    drawn, each when it is reached and not kept: a list of 300,000 activities is held once, as
+    its items, not as a dict of cells per row beside them."""
+
+    __slots__ = ("_row", "_style", "items")
+
+    def __init__(self, items: Sequence[Item], row: Callable[[Item], Made],
+                 style: Callable[[Item], Style] | None = None) -> None:
+        self.items = items
+        self._row = row
+        self._style = style
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Made: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Made]: ...
+
+    def __getitem__(self, index: int | slice) -> Made | Sequence[Made]:
+        if isinstance(index, slice):
+            return Rows(self.items[index], self._row, self._style)
+        return self._row(self.items[index])
+
+    def __iter__(self) -> Iterator[Made]:
+        return map(self._row, self.items)
+
+    def style(self, index: int) -> Style:
+        return None if self._style is None else self._style(self.items[index])
+
+
 @dataclass(slots=True)
 class Section:
     """A block of rows under an optional heading (one owner, one plan, ...), and the sections
@@ -45,13 +83,22 @@ class Section:
     rows: list[dict[str, Cell]]
     styles: list[Style] = field(default_factory=list)  # one per row, or empty
     sections: list[Section] = field(default_factory=list)  # one level deeper
+    # A long list's rows, made from its items as they are drawn (in place of `rows`).
+    made: Rows[Any, dict[str, Cell]] | None = None
+
+    @property
+    def body(self) -> Sequence[dict[str, Cell]]:
+        """The rows to draw: `rows`, or those `made` one at a time."""
+        return self.rows if self.made is None else self.made
 
     @property
     def has_rows(self) -> bool:
         """Rows here or anywhere below: whether a table or Markdown renderer draws it."""
-        return bool(self.rows) or any(child.has_rows for child in self.sections)
+        return bool(self.body) or any(child.has_rows for child in self.sections)
 
     def style(self, index: int) -> Style:
+        if self.made is not None:
+            return self.made.style(index)
         return self.styles[index] if index < len(self.styles) else None
 
     def columns_for(self, fmt: str) -> list[Column]:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from qaplan import i18n
 from qaplan.formats.plan import Activity, FollowUp, Plan
-from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier, earlier_by_id, with_history
+from qaplan.reports.packed import Packed
 from qaplan.values import Due, State
 from qaplan.words import plural
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from qaplan.engine.folds import Fold
 
 YEAR_KINDS = ("state_changed", "note_unchanged", "follow_up_missing", "follow_up_added")
 REVISION_KINDS = (
@@ -36,17 +41,6 @@ REVISION_KINDS = (
     "measure_removed",
 )
 KINDS = tuple(dict.fromkeys(REVISION_KINDS + YEAR_KINDS))  # also the order of kinds per row
-_STYLES: dict[str, Style] = {
-    "follow_up_missing": "overdue",
-    "due_postponed": "overdue",
-    "activity_removed": "overdue",
-    "plan_removed": "overdue",
-    "note_unchanged": "soon",
-    "case_reopened": "overdue",
-    "case_removed": "overdue",
-    "measure_removed": "overdue",
-    "case_closed": "done",
-}
 
 Value = str | list[str] | None
 
@@ -87,16 +81,13 @@ class DiffReport:
     mode: str  # "year" or "revision"
     old_label: str
     new_label: str
-    changes: tuple[Change, ...]
+    changes: Sequence[Change]  # a year diff's are packed (`Packed`): read a plan at a time
+    counts: Mapping[str, int]  # changes per kind
+    done: int  # changes of state to done
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (plan, activity ids) per plan
 
     def count(self, kind: str) -> int:
-        return sum(1 for change in self.changes if change.kind == kind)
-
-    @property
-    def done(self) -> int:
-        """Changes of state to done."""
-        return sum(1 for c in self.changes if c.kind == "state_changed" and c.new == State.DONE.value)
+        return self.counts.get(kind, 0)
 
     def as_json(self) -> dict[str, Any]:
         """The contract's JSON payload of `qaplan diff`."""
@@ -104,7 +95,20 @@ class DiffReport:
 
     def adding(self, changes: Iterable[Change]) -> DiffReport:
         """The report with more changes (the deviation register's), all sorted."""
-        return replace(self, changes=_sorted([*self.changes, *changes]))
+        return _report(self.mode, self.old_label, self.new_label, [*self.changes, *changes],
+                       self.derived)
+
+
+def _report(mode: str, old_label: str, new_label: str, changes: list[Change],
+            derived: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> DiffReport:
+    """The report of `changes`, sorted and counted."""
+    return DiffReport(mode, old_label, new_label, _sorted(changes),
+                      Counter(change.kind for change in changes),
+                      sum(_to_done(change.kind, change.new) for change in changes), derived)
+
+
+def _to_done(kind: str, new: Value) -> bool:
+    return kind == "state_changed" and new == State.DONE.value
 
 
 def _natural(text: str | None) -> tuple[tuple[int, int, str], ...]:
@@ -168,19 +172,59 @@ def follow_up_years(from_year: int | None, to_year: int | None, as_of: date) -> 
     return from_year, to_year
 
 
+def _plan_rows(plan: Plan, earlier: Earlier, from_year: int, to_year: int) -> list[list[Any]]:
+    """One plan's year changes in report order, each as [activity id, title, kind, from, to,
+    the activity it continues]."""
+    changes = [change for _criterion, _goal, activity in plan.activities()
+               for change in activity_year_changes(plan.id, with_history(activity, earlier),
+                                                   from_year, to_year)]
+    return [[c.id, c.title, c.kind, c.old, c.new, c.continues] for c in _sorted(changes)]
+
+
+def year_facts(entry: PlanEntry, earlier: Earlier, from_year: int, to_year: int) -> list[Any]:
+    """What the year diff keeps of one plan, as JSON-able data (`qaplan.engine.folds`): its id
+    and its changes."""
+    plan = entry.plan
+    return [plan.id, _plan_rows(plan, earlier, from_year, to_year)]
+
+
+def year_fold(from_year: int, to_year: int) -> Fold:
+    """The year diff's per-plan work, for the engine to do where each plan is checked."""
+    from qaplan.engine.folds import Fold
+
+    return Fold("diff-years", "plan", year_facts, (from_year, to_year))
+
+
+def _change(plan: str, row: list[Any]) -> Change:
+    activity, title, kind, old, new, continues = row
+    return Change(plan, activity, title, kind, old, new, continues=continues)
+
+
+def merge_year_diff(facts: Iterable[Any], from_year: int, to_year: int) -> DiffReport:
+    """The year diff from each plan's facts (`year_facts`), kept packed (`Packed`)."""
+    counts: Counter[str] = Counter()
+    done = 0
+
+    def counted() -> Iterator[tuple[str, list[list[Any]]]]:
+        nonlocal done
+        for plan_id, rows in facts:
+            for row in rows:
+                counts[row[2]] += 1
+                done += _to_done(row[2], row[4])
+            yield plan_id, rows
+
+    # One id in several files: their changes interleave by activity, as when sorted together.
+    changes = Packed(counted(), _change, lambda row: (_natural(row[0]), KINDS.index(row[2])))
+    return DiffReport("year", str(from_year), str(to_year), changes, counts, done)
+
+
 def year_diff(
     plans: Iterable[Plan], from_year: int, to_year: int, earlier: Earlier | None = None
 ) -> DiffReport:
     """What changed in the yearly follow-up from `from_year` to `to_year`, one plan at a time;
     a carried activity reads its earlier years from the activities in `earlier` it continues."""
-    changes = [
-        change
-        for plan in plans
-        for _criterion, _goal, activity in plan.activities()
-        for change in activity_year_changes(plan.id, with_history(activity, earlier or {}),
-                                            from_year, to_year)
-    ]
-    return DiffReport("year", str(from_year), str(to_year), _sorted(changes))
+    return merge_year_diff(((plan.id, _plan_rows(plan, earlier or {}, from_year, to_year))
+                            for plan in plans), from_year, to_year)
 
 
 # --- revision diff ---------------------------------------------------------------------------------
@@ -285,7 +329,7 @@ def revision_diff(
         if plan_id not in after:
             title = before[plan_id].plan.title
             changes.append(Change(plan_id, None, title, "plan_removed", None, None))
-    return DiffReport("revision", old_label, new_label, _sorted(changes), tuple(sorted(derived)))
+    return _report("revision", old_label, new_label, changes, tuple(sorted(derived)))
 
 
 def derived_warnings(report: DiffReport) -> list[str]:
@@ -304,83 +348,3 @@ def derived_warnings(report: DiffReport) -> list[str]:
 def failing(report: DiffReport, kinds: Sequence[str]) -> list[str]:
     """The kinds among `kinds` that the report found."""
     return [kind for kind in dict.fromkeys(kinds) if report.count(kind)]
-
-
-# --- drawing ---------------------------------------------------------------------------------------
-
-
-def _text(value: Value) -> str:
-    if value is None:
-        return "–"
-    return ", ".join(value) if isinstance(value, list) else value
-
-
-def _csv(value: Value) -> Cell:
-    return ", ".join(value) if isinstance(value, list) else value
-
-
-def _style(change: Change) -> Style:
-    if change.kind == "state_changed" and change.new == State.DONE.value:
-        return "done"
-    return _STYLES.get(change.kind)
-
-
-def summary(report: DiffReport) -> str:
-    """One line: how many changes, and the counts that matter for this kind of diff."""
-    head = f"{plural(len(report.changes), 'change')} from {report.old_label} to {report.new_label}"
-    if report.mode == "year":
-        return (f"{head}: {report.done} done, {report.count('note_unchanged')} stalled, "
-                f"{report.count('follow_up_missing')} missing.")
-    counts = [f"{report.count(kind)} {kind}" for kind in REVISION_KINDS if report.count(kind)]
-    return f"{head}: {', '.join([f'{report.done} done', *counts])}."
-
-
-def diff_view(report: DiffReport, language: str | None = None) -> View:
-    """The changes as one table per plan (headings in `language`)."""
-    w = i18n.words(language)
-    columns = [
-        Column("id", w["id"]),
-        Column("title", w["title"], wrap=True),
-        Column("kind", w["change"]),
-        Column("from_text", w["from"], only=("table", "markdown"), wrap=True),
-        Column("to_text", w["to"], only=("table", "markdown"), wrap=True),
-        Column("from", w["from"], only=("csv",)),
-        Column("to", w["to"], only=("csv",)),
-    ]
-    sections: list[Section] = []
-    for change in report.changes:
-        heading = change.plan if change.case is None else f"{w['case']} {change.case}"
-        if not sections or sections[-1].heading != heading:
-            sections.append(Section(heading, columns, []))
-        section = sections[-1]
-        section.rows.append({
-            "id": change.id,
-            "title": change.title,
-            "kind": change.kind,
-            "from_text": _text(change.old),
-            "to_text": _text(change.new),
-            "from": _csv(change.old),
-            "to": _csv(change.new),
-        })
-        section.styles.append(_style(change))
-    if not sections:  # CSV still writes its header row
-        sections.append(Section(None, columns, []))
-    labels = {"old": report.old_label, "new": report.new_label}
-    if report.mode == "year":
-        title = w["year_diff_title"].format(**labels)
-        alarming = report.count("follow_up_missing")
-        stalled = report.count("note_unchanged")
-    else:
-        title = w["revision_diff_title"].format(**labels)
-        alarming = sum(report.count(kind) for kind in ("due_postponed", "activity_removed",
-                                                       "case_reopened", "measure_removed"))
-        stalled = 0
-    return View(
-        title=title,
-        sections=sections,
-        summary=summary(report),
-        data=report.as_json(),
-        csv_headings=(w["plan_or_case"] if any(c.case for c in report.changes) else w["plan"],),
-        empty=w["no_changes"],
-        summary_style="overdue" if alarming else ("soon" if stalled else None),
-    )

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from qaplan import i18n
 from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Activity, Plan
-from qaplan.render.view import Cell, Column, Section, Style, View
+from qaplan.render.view import Cell, Column, Style
 from qaplan.reports import PlanEntry
 from qaplan.reports.cases import CaseEntry, measure_days_overdue, measure_state_on
 from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.owners import OwnerNames
 from qaplan.values import State
-from qaplan.words import plural
+
+Text = TypeVar("Text", str, None)
 
 
-@dataclass(frozen=True, slots=True)
+def _shared(text: Text) -> Text:
+    return text if text is None else sys.intern(text)
+
+
+_STATES = {state.value: state for state in State}
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# Not frozen: a frozen dataclass is built five times slower, and a report over 10,000 plans
+# builds 290,000 items (nothing changes one once built).
+@dataclass(slots=True)
 class OverdueItem:
     """One activity, or a deviation case's measure, that is overdue (days_overdue > 0) or due
     soon (days_overdue <= 0)."""
@@ -54,9 +71,11 @@ class OverdueItem:
     @classmethod
     def from_facts(cls, facts: list[Any]) -> OverdueItem:
         plan, file, key, title, end, due, days, state, owners, kind, case = facts
-        return cls(plan, file, key, title, end, date.fromisoformat(due), days,
-                   State(state) if state is not None and kind == "activity" else state,
-                   tuple(owners), kind, case)
+        # One copy of each repeated value (plan, file, id, due date, owner keys): a report
+        # over 10,000 plans holds hundreds of thousands of items.
+        return cls(_shared(plan), _shared(file), _shared(key), title, _shared(end), _day(due), days,
+                   _STATES[state] if state is not None and kind == "activity" else state,
+                   tuple(map(_shared, owners)), kind, case)
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's JSON item (a measure's adds `case`; its `plan` is null)."""
@@ -204,12 +223,15 @@ def case_items(
     return items
 
 
-def activity_items(
-    plans: Iterable[PlanEntry], as_of: date, within: int | None = None
-) -> list[OverdueItem]:
-    """Every unfinished activity past due as of `as_of`, or due within `within` days, once each."""
-    items = [item for entry in plans for item in plan_items(entry.file, entry.plan, as_of, within)]
-    return sorted(items, key=sort_key)
+def overdue_facts(entry: PlanEntry, earlier: Earlier, as_of: date,
+                  within: int | None) -> list[Any]:
+    """What the overdue report keeps of one plan, as JSON-able data (`qaplan.engine.folds`):
+    its listed items, the owners it names and the owner keys its activities use."""
+    plan = entry.plan
+    items = plan_items(entry.file, plan, as_of, within, earlier)
+    used = sorted({key for _c, _g, activity in plan.activities() for key in activity.owners})
+    return [[item.as_facts() for item in items],
+            [[key, owner.name] for key, owner in plan.owners.items()], used]
 
 
 def overdue_report(
@@ -229,13 +251,32 @@ def overdue_report(
     only these owner keys (as resolved by the caller; empty: all). `names`: owner key -> name
     (None: from each file's qaplan.yaml, then from the plans, as they come).
     """
+    # An entry's `config`: its repository file, as the workspace's entries carry it.
+    facts = ((getattr(entry, "config", None), overdue_facts(entry, earlier or {}, as_of, within))
+             for entry in plans)
+    report = merge_overdue(facts, as_of, within=within, names=names, cases=cases)
+    return report.only(owners) if owners else report
+
+
+def merge_overdue(
+    plans: Iterable[tuple[Any, list[Any]]],
+    as_of: date,
+    *,
+    within: int | None = None,
+    names: Mapping[str, str] | None = None,
+    cases: Iterable[CaseEntry] = (),
+) -> OverdueReport:
+    """The report from each plan's facts (`overdue_facts`), given with its repository file (the
+    typed Config, a ConfigResult holding it, or None), and from the deviation `cases` (`names`
+    as in `overdue_report`)."""
     folded = OwnerNames()
     items: list[OverdueItem] = []
     count = 0
-    for entry in plans:
+    for config, (listed, plan_owners, used) in plans:
         count += 1
-        folded.add(entry)
-        items.extend(plan_items(entry.file, entry.plan, as_of, within, earlier))
+        folded.add_repository(config)
+        folded.add_plan(plan_owners, used)
+        items.extend(OverdueItem.from_facts(item) for item in listed)
     case_count = 0
     for case_entry in cases:
         case_count += 1
@@ -243,16 +284,17 @@ def overdue_report(
         items.extend(case_items(case_entry.file, case_entry.value, as_of, within))
     shown = folded.names if names is None else names
     by_owner: dict[str | None, list[OverdueItem]] = {}
-    for item in sorted(items, key=sort_key):
+    items.sort(key=sort_key)
+    for item in items:
         for key in item.owners or (None,):
             by_owner.setdefault(key, []).append(item)
+    del items
     groups = tuple(
         OwnerGroup(key, shown.get(key, key) if key is not None else None, tuple(listed))
         for key, listed in sorted(by_owner.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
     )
-    report = OverdueReport(as_of, within, count, groups, frozenset(folded.known | set(shown)),
-                           case_count)
-    return report.only(owners) if owners else report
+    return OverdueReport(as_of, within, count, groups, frozenset(folded.known | set(shown)),
+                         case_count)
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -288,35 +330,42 @@ def item_style(item: OverdueItem) -> Style:
 
 def item_cells(item: OverdueItem, language: str | None = None) -> dict[str, Cell]:
     """The cells every report shows for an overdue or due-soon activity."""
-    return {
-        "plan": item.source,  # a measure shows its case id where an activity shows its plan
-        "kind": item.kind,
-        "file": item.file,
-        "id": item.id,
-        "title": item.title,
-        "end": item.end,
-        "due": due_text(item),
-        "due_date": item.due.isoformat(),
-        "days_overdue": item.days_overdue,
-        "overdue": days_text(item.days_overdue, language),
-        "state": state_text(item.state, language),
-    }
+    return ItemCells(language)(item)
 
 
-def _owners_text(report: OverdueReport) -> str:
-    """Whose they are: " for 3 owners", " for 2 owners and 1 activity without an owner",
-    ", 1 without an owner" (never "for 0 owners")."""
-    owners = sum(1 for group in report.groups if group.owner is not None)
-    unowned = sum(len(group.items) for group in report.groups if group.owner is None)
-    # The comma keeps "and N due within D days" apart from whose they are.
-    sep = "," if report.within is not None else ""
-    if owners and unowned:
-        things = plural(unowned, "item") if report.cases else plural(unowned, "activity",
-                                                                      "activities")
-        return f"{sep} for {plural(owners, 'owner')} and {things} without an owner"
-    if owners:
-        return f"{sep} for {plural(owners, 'owner')}"
-    return f", {unowned} without an owner" if unowned else ""
+class ItemCells:
+    """`item_cells` for many items: the texts that repeat from row to row (days overdue, the
+    due date, the state) are worked out once each."""
+
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language
+        self.days: dict[int, str] = {}
+        self.dues: dict[tuple[date, str], tuple[str, str]] = {}
+        self.states: dict[State | str | None, str] = {}
+
+    def __call__(self, item: OverdueItem) -> dict[str, Cell]:
+        days = self.days.get(item.days_overdue)
+        if days is None:
+            days = self.days[item.days_overdue] = days_text(item.days_overdue, self.language)
+        due = self.dues.get((item.due, item.end))
+        if due is None:
+            due = self.dues[item.due, item.end] = (due_text(item), item.due.isoformat())
+        state = self.states.get(item.state)
+        if state is None:
+            state = self.states[item.state] = state_text(item.state, self.language)
+        return {
+            "plan": item.source,  # a measure shows its case id where an activity shows its plan
+            "kind": item.kind,
+            "file": item.file,
+            "id": item.id,
+            "title": item.title,
+            "end": item.end,
+            "due": due[0],
+            "due_date": due[1],
+            "days_overdue": item.days_overdue,
+            "overdue": days,
+            "state": state,
+        }
 
 
 def report_columns(
@@ -338,50 +387,3 @@ def report_columns(
         Column("overdue", w["overdue"], "right", only=("table", "markdown")),
         Column("state", w["state"], wrap=True),
     ]
-
-
-def overdue_view(report: OverdueReport, language: str | None = None) -> View:
-    """The report as sections per owner, ready to draw in any format (headings in `language`)."""
-    w = i18n.words(language)
-    columns = [Column("owner", w["owner"], only=("csv",)),
-               Column("name", w["owner_name"], only=("csv",)),
-               *report_columns(w, cases=bool(report.cases))]
-    sections = []
-    for group in report.groups:
-        if group.owner is None:
-            heading = w["no_owner"]
-        elif group.name and group.name != group.owner:
-            heading = f"{group.owner} – {group.name}"
-        else:
-            heading = group.owner
-        rows: list[dict[str, Cell]] = [
-            {"owner": group.owner, "name": group.name, **item_cells(item, language)}
-            for item in group.items
-        ]
-        sections.append(Section(heading, columns, rows, [item_style(item) for item in group.items]))
-    if not sections:
-        sections.append(Section(None, columns, []))
-    overdue, soon = report.overdue_count, report.soon_count
-    as_of = report.as_of.isoformat()
-    title = w["overdue_cases_title" if report.cases else "overdue_title"].format(as_of=as_of)
-    summary = plural(overdue, "activity", "activities") + " overdue"
-    if report.cases:
-        measures = sum(1 for item in report.activities() if item.overdue and item.case)
-        counted = [plural(overdue - measures, "activity", "activities")] if report.plans else []
-        summary = " and ".join([*counted, plural(measures, "measure")]) + " overdue"
-    if report.within is not None:
-        title += w["overdue_within"].format(days=i18n.days(language, report.within))
-        summary += f" and {soon} due within {plural(report.within, 'day')}"
-    checked = " and ".join(
-        [*([plural(report.plans, "plan")] if report.plans or not report.cases else []),
-         *([plural(report.cases, "case")] if report.cases else [])])
-    summary += f"{_owners_text(report)} ({checked} checked)."
-    style: Style = "overdue" if overdue else ("soon" if soon else "done")
-    return View(
-        title=title,
-        sections=sections,
-        summary=summary,
-        data=report.as_json(),
-        empty=w["overdue_empty"].format(as_of=as_of),
-        summary_style=style,
-    )

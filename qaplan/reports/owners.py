@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 
@@ -21,22 +21,29 @@ class OwnerNames:
 
     def add(self, entry: Any) -> None:
         """Fold in one entry's qaplan.yaml and plan."""
-        config = getattr(entry.config, "config", entry.config)
+        self.add_repository(entry.config)
+        if entry.plan is not None:
+            self.add_plan(((key, owner.name) for key, owner in entry.plan.owners.items()),
+                          (key for _c, _g, activity in entry.plan.activities()
+                           for key in activity.owners))
+
+    def add_repository(self, config: Any) -> None:
+        """Fold in a repository file's owners (the typed Config, or a ConfigResult holding it;
+        None: none)."""
+        config = getattr(config, "config", config)
         if config is not None:
             for key, owner in config.owners.items():
                 self.repository.setdefault(key, owner.name)
-        if entry.plan is not None:
-            for key, owner in entry.plan.owners.items():
-                self.plans.setdefault(key, owner.name)
-            self.used.update(key for _c, _g, activity in entry.plan.activities()
-                             for key in activity.owners)
+
+    def add_plan(self, owners: Iterable[Sequence[str]], used: Iterable[str]) -> None:
+        """Fold in a plan's owners (key, name) and the owner keys its activities use."""
+        for key, name in owners:
+            self.plans.setdefault(key, name)
+        self.used.update(used)
 
     def add_case(self, entry: Any) -> None:
         """Fold in one deviation case's qaplan.yaml and the owner keys its measures name."""
-        config = getattr(entry.config, "config", entry.config)
-        if config is not None:
-            for key, owner in config.owners.items():
-                self.repository.setdefault(key, owner.name)
+        self.add_repository(entry.config)
         self.used.update(measure.owner for measure in entry.value.measures if measure.owner)
 
     @property

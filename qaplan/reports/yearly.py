@@ -1,69 +1,30 @@
 """The yearly quality report (kvalitetsmelding): the four questions per unit of the units tree,
 with key figures for the unit and summed over the units below it, for the year and the one before.
 
-The plans are read one at a time; each activity is folded into its unit's figures and, for the
-report's year, into the lists of the questions it answers. Only those small rows are kept.
+Each plan is reduced to its facts (`qaplan.reports.yearly_facts`), worked out where it is checked
+and cached; the report merges them one plan at a time into its unit's figures and keeps the
+plan's listed activities as the text they came in, decoded only when they are drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from qaplan.formats.plan import Activity
 from qaplan.reports import PlanEntry
-from qaplan.reports.continued import Earlier, with_history
-from qaplan.reports.overdue import due_as_of
-from qaplan.values import State
+from qaplan.reports.continued import Earlier
+from qaplan.reports.yearly_facts import NEXT, QUESTIONS, Figures, row_text, yearly_facts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.formats.config import Config
     from qaplan.git import Source
 
-QUESTIONS = ("done", "concerns", "next", "help")
-NOT_STARTED = "not_started"
-STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
+_NO_DUE = date.max.toordinal() + 1  # after every due date
 OTHER = None  # the key of the group of plans whose unit is not in the tree (or missing)
-
-
-@dataclass(slots=True)
-class Figures:
-    """The key figures of some activities for one year."""
-
-    activities: int = 0
-    done: int = 0  # became done in the year
-    overdue: int = 0
-    missing_follow_up: int = 0
-    help_needed: int = 0
-    by_state: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATE_KEYS, 0))
-
-    @property
-    def done_pct(self) -> float | None:
-        """Activities done by the year's end / (activities − cancelled) × 100, one decimal."""
-        base = self.activities - self.by_state[State.CANCELLED.value]
-        if base <= 0:
-            return None
-        pct = Decimal(self.by_state[State.DONE.value] * 100) / Decimal(base)
-        return float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-    def add(self, other: Figures) -> None:
-        """Add `other`'s counts to these."""
-        self.activities += other.activities
-        self.done += other.done
-        self.overdue += other.overdue
-        self.missing_follow_up += other.missing_follow_up
-        self.help_needed += other.help_needed
-        for key, count in other.by_state.items():
-            self.by_state[key] += count
-
-    def as_json(self) -> dict[str, Any]:
-        return {"activities": self.activities, "done": self.done, "done_pct": self.done_pct,
-                "overdue": self.overdue, "missing_follow_up": self.missing_follow_up,
-                "help_needed": self.help_needed, "by_state": dict(self.by_state)}
 
 
 @dataclass(slots=True)
@@ -81,6 +42,15 @@ class Item:
     reasons: tuple[str, ...] = ()  # concerns: overdue, delayed, stalled, missing_follow_up
     help_needed: str | None = None
 
+    @classmethod
+    def from_row(cls, plan: str, file: str, row: str) -> Item:
+        """The item from its plan, file and its text in its plan's facts (`yearly_facts`)."""
+        data = json.loads(row_text(row))
+        due = data["due"]
+        return cls(plan, file, data["id"], data["title"], data["end"],
+                   None if due is None else date.fromisoformat(due), data["state"],
+                   data["note"], tuple(data.get("reasons", ())), data.get("help_needed"))
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "plan": self.plan, "file": self.file, "id": self.id, "title": self.title,
@@ -92,6 +62,18 @@ class Item:
         if self.help_needed is not None:
             data["help_needed"] = self.help_needed
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One plan's listed activities, as its facts keep them (JSON text, `kept_row`; or the
+    lines of `qaplan.render.long_markdown`), and, per question, which of them."""
+
+    plan: str
+    file: str
+    rows: list[str]
+    # Per question the indexes of its rows; `next` as index, due date's ordinal, index, ...
+    questions: list[list[Any]]
 
 
 @dataclass(slots=True)
@@ -107,8 +89,7 @@ class UnitReport:
     own_previous: Figures = field(default_factory=Figures)
     rolled_up: Figures = field(default_factory=Figures)
     rolled_up_previous: Figures = field(default_factory=Figures)
-    questions: dict[str, list[Item]] = field(
-        default_factory=lambda: {question: [] for question in QUESTIONS})
+    listed: list[Listed] = field(default_factory=list)  # of its own plans that list any
     plans: list[str] = field(default_factory=list)  # the ids of the unit's own plans
     languages: set[str] = field(default_factory=set)  # of the plans in it and below
     children: list[UnitReport] = field(default_factory=list)
@@ -120,14 +101,56 @@ class UnitReport:
         for child in self.children:
             yield from child.walk(depth + 1, (*path, self.name))
 
-    def as_json(self) -> dict[str, Any]:
+    def answers(self, question: str) -> bool:
+        """Whether the unit lists any activity under `question`."""
+        at = QUESTIONS.index(question)
+        return any(block.questions[at] for block in self.listed)
+
+    def rows(self, question: str) -> Iterator[tuple[Listed, str]]:
+        """The activities listed under `question` in the report's order, as (their plan's
+        listing, the activity's kept text): plan by plan, `next` soonest due first."""
+        at = QUESTIONS.index(question)
+        if at != NEXT:
+            for block in self.listed:
+                rows = block.rows
+                for index in block.questions[at]:
+                    yield block, rows[index]
+            return
+        # Soonest first, no due date last; a tie keeps the order of the plans and activities
+        # (a stable sort by the due date's ordinal).
+        blocks: list[Listed] = []
+        texts: list[str] = []
+        dues: list[int] = []
+        for block in self.listed:
+            flat = block.questions[at]
+            if flat:
+                rows = block.rows
+                texts += [rows[index] for index in flat[0::2]]
+                blocks += [block] * (len(flat) // 2)
+                dues += [_NO_DUE if due is None else due for due in flat[1::2]]
+        for index in sorted(range(len(dues)), key=dues.__getitem__):
+            yield blocks[index], texts[index]
+
+    def items(self, question: str) -> Iterator[Item]:
+        """The activities listed under `question`, in the report's order."""
+        for block, row in self.rows(question):
+            yield Item.from_row(block.plan, block.file, row)
+
+    def head_json(self) -> dict[str, Any]:
+        """The unit's JSON up to its questions: what it is, its plans and its figures."""
         return {
-            "key": self.key, "name": self.name if self.key is not OTHER else None, "parent": self.parent, "language": self.language,
+            "key": self.key, "name": self.name if self.key is not OTHER else None,
+            "parent": self.parent, "language": self.language,
             "plans": sorted(self.plans),
             "figures": {"own": self.own.as_json(), "rolled_up": self.rolled_up.as_json()},
             "previous_figures": {"own": self.own_previous.as_json(),
                                  "rolled_up": self.rolled_up_previous.as_json()},
-            "questions": {q: [item.as_json() for item in self.questions[q]] for q in QUESTIONS},
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.head_json(),
+            "questions": {q: [item.as_json() for item in self.items(q)] for q in QUESTIONS},
             "units": [child.as_json() for child in self.children],
         }
 
@@ -147,146 +170,16 @@ class YearlyReport:
         for unit in self.units:
             yield from unit.walk()
 
-    def as_json(self) -> dict[str, Any]:
+    def head_json(self) -> dict[str, Any]:
+        """The report's JSON but its units: the date, the years, the language, the commit."""
         return {
             "as_of": self.as_of.isoformat(), "year": self.year, "previous_year": self.year - 1,
             "language": self.language,
             "commit": self.source.commit, "uncommitted_changes": self.source.uncommitted,
-            "units": [unit.as_json() for unit in self.units],
         }
 
-
-# --- one activity ---------------------------------------------------------------------------------
-
-# A state's key in `Figures.by_state` (no state yet: not started), and the finished states.
-_STATE_KEY: dict[State | None, str] = {None: NOT_STARTED, **{s: s.value for s in State}}
-_FINISHED = (State.DONE, State.CANCELLED)
-
-
-def _year_before(day: date) -> date:
-    """The same day a year earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _latest_states(activity: Activity, year: int) -> tuple[State | None, ...]:
-    """The latest states as of `year`, the year before and the one before that, in one pass
-    over the follow-up (what `Activity.latest_state` gives for each)."""
-    at = before = earlier = 0  # the status years that give each state
-    state = before_state = earlier_state = None
-    for status_year, follow_up in activity.status.items():
-        found = follow_up.state
-        if found is None or status_year > year:
-            continue
-        if status_year > at:
-            at, state = status_year, found
-        if before < status_year < year:
-            before, before_state = status_year, found
-        if earlier < status_year < year - 1:
-            earlier, earlier_state = status_year, found
-    return state, before_state, earlier_state
-
-
-def _yearly_states(activity: Activity, year: int) -> tuple[State | None, ...]:
-    """A recurring activity's states for `year`, the year before and the one before that: each
-    year's own follow-up (its occurrences), or cancelled once the activity was cancelled."""
-
-    def of(at: int) -> State | None:
-        if activity.latest_state(at) is State.CANCELLED:
-            return State.CANCELLED
-        follow_up = activity.status.get(at)
-        return None if follow_up is None else follow_up.state
-
-    return of(year), of(year - 1), of(year - 2)
-
-
-@dataclass(slots=True)
-class _Year:
-    """What one year's report counts: its figures and the dates its rules compare with."""
-
-    year: int
-    as_of: date
-    figures: Figures
-
-    def count(self, activity: Activity, state: State | None, before: State | None,
-              due: date | None, started: date | None) -> tuple[bool, bool, bool, bool]:
-        """Count the activity, given its latest state by this year's end and the year before;
-        (done in the year, overdue, missing follow-up, finished)."""
-        finished = state in _FINISHED
-        done = state is State.DONE and before is not State.DONE
-        overdue = not finished and due is not None and due < self.as_of
-        # Missing follow-up as `status` counts it: unfinished, started by the year's end (no
-        # start: started), and no entry for the year.
-        missing = (not finished and self.year not in activity.status
-                   and (started is None or started.year <= self.year))
-        figures = self.figures
-        figures.activities += 1
-        figures.by_state[_STATE_KEY[state]] += 1
-        figures.done += done
-        figures.overdue += overdue
-        figures.missing_follow_up += missing
-        figures.help_needed += activity.help_needed is not None and not finished
-        return done, overdue, missing, finished
-
-
-def _due(activity: Activity, as_of: date) -> date | None:
-    """The due date as of a day: the end, or a recurring activity's current occurrence."""
-    if activity.recurrence is None:
-        return activity.due
-    held = due_as_of(activity, as_of)
-    return None if held is None else held[0]
-
-
-def _fold_plan(unit: UnitReport, entry: PlanEntry, year: int, as_of: date,
-               history: Earlier) -> None:
-    """Fold one plan's activities into the unit: figures for both years, questions for `year`;
-    a carried activity reads its earlier years from the activity it continues."""
-    plan = entry.plan
-    now = _Year(year, as_of, unit.own)
-    then = _Year(year - 1, _year_before(as_of), unit.own_previous)
-    questions = unit.questions
-    for _criterion, _goal, carried in plan.activities():
-        activity = with_history(carried, history)
-        recurs = activity.recurrence is not None
-        state, before, earlier = (_yearly_states if recurs else _latest_states)(activity, year)
-        started = None if activity.start is None else activity.start.start_date
-        due = _due(activity, as_of)
-        # Each year's occurrences of a recurring activity are new work: done again is done.
-        then.count(activity, before, None if recurs else earlier, _due(activity, then.as_of),
-                   started)
-        done, overdue, missing, finished = now.count(activity, state, None if recurs else before,
-                                                     due, started)
-        follow_up = activity.status.get(year)
-        note = follow_up.note if follow_up is not None else None
-        reasons: list[str] = []
-        if overdue:
-            reasons.append("overdue")
-        if state is State.DELAYED:
-            reasons.append("delayed")
-        if not finished and note is not None:
-            last = activity.status.get(year - 1)
-            if last is not None and last.note == note:
-                reasons.append("stalled")
-        if missing:
-            reasons.append("missing_follow_up")
-        active = state is State.PLANNED or state is State.ONGOING
-        helped = activity.help_needed is not None and not finished
-        if not (done or reasons or active or helped):
-            continue
-        item = Item(plan.id, entry.file, activity.id, activity.title,
-                    None if activity.end is None else activity.end.text.strip(), due,
-                    _STATE_KEY[state] if state is not None else None, note, tuple(reasons),
-                    activity.help_needed)
-        if done:
-            questions["done"].append(item)
-        if reasons:
-            questions["concerns"].append(item)
-        if active:
-            questions["next"].append(item)
-        if helped:
-            questions["help"].append(item)
+    def as_json(self) -> dict[str, Any]:
+        return {**self.head_json(), "units": [unit.as_json() for unit in self.units]}
 
 
 # --- the tree -------------------------------------------------------------------------------------
@@ -313,23 +206,38 @@ def yearly_report(
     language of every unit (default: each unit's own)."""
     if year is None:
         year = as_of.year - 1
+    facts = ((entry.file, yearly_facts(entry, earlier or {}, as_of, year)) for entry in plans)
+    return merge_yearly(facts, units, as_of, source, year, unit=unit, language=language)
+
+
+def merge_yearly(
+    facts: Iterable[tuple[str, Any]],
+    units: Config | None,
+    as_of: date,
+    source: Source,
+    year: int,
+    *,
+    unit: str | None = None,
+    language: str | None = None,
+) -> YearlyReport:
+    """The report from each plan's facts (`yearly_facts`), given with its file in path order."""
     tree = dict(units.units) if units is not None else {}
     default = (units.language if units is not None else None) or "en"
     nodes: dict[str | None, UnitReport] = {
         key: UnitReport(key, node.name, node.parent if node.parent in tree else None, default)
         for key, node in tree.items()}
-    for entry in plans:  # one plan at a time: only its figures and listed rows are kept
-        key = entry.plan.plan.unit
+    for file, (key, plan_id, plan_language, now, before, rows, questions) in facts:
         if key not in tree:
             key = OTHER
         node = nodes.get(key)
         if node is None:
             node = nodes[key] = UnitReport(OTHER, "", None, default)
-        node.plans.append(entry.plan.id)
-        node.languages.add(entry.language)
-        _fold_plan(node, entry, year, as_of, earlier or {})
-    for node in nodes.values():
-        node.questions["next"].sort(key=lambda item: (item.due is None, item.due or as_of))
+        node.plans.append(plan_id)
+        node.languages.add(plan_language)
+        node.own.add_facts(now)
+        node.own_previous.add_facts(before)
+        if rows:
+            node.listed.append(Listed(plan_id, file, rows, questions))
     children: dict[str, list[str]] = {}
     for key in sorted(tree):
         parent = nodes[key].parent

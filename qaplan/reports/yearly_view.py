@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from qaplan import i18n
 from qaplan.render.view import Cell, Column, Section, View
-from qaplan.reports.yearly import QUESTIONS, Figures, Item, UnitReport, YearlyReport
+from qaplan.reports.yearly import Item, UnitReport, YearlyReport
+from qaplan.reports.yearly_facts import QUESTIONS, Figures
 
 RIGHT: Literal["right"] = "right"
 QUESTION_WORDS = {"done": "yr_q_done", "concerns": "yr_q_concerns", "next": "yr_q_next",
@@ -88,13 +89,40 @@ def item_columns(question: str, w: Mapping[str, str], year: int) -> list[Column]
 
 def item_row(item: Item, language: str, year: int) -> dict[str, Cell]:
     """One listed activity's cells, in `language`."""
-    return {"plan": item.plan, "id": item.id, "title": item.title, "end": item.end,
-            "state": state_word(item.state, i18n.words(language)),
-            "why": reasons_text(item.reasons, language, year) if item.reasons else "",
-            "help": item.help_needed, "note": item.note}
+    return row_cells(item.plan, item.as_json(), i18n.words(language), language, year)
 
 
-def _unit_section(unit: UnitReport, path: tuple[str, ...], report: YearlyReport) -> Section:
+def row_cells(plan: str, data: Mapping[str, Any], w: Mapping[str, str], language: str,
+              year: int) -> dict[str, Cell]:
+    """The cells of a listed activity given as its JSON data (`Item.as_json`), in `language`
+    (whose words are `w`)."""
+    reasons = data.get("reasons")
+    return {"plan": plan, "id": data["id"], "title": data["title"], "end": data["end"],
+            "state": state_word(data["state"], w),
+            "why": reasons_text(tuple(reasons), language, year) if reasons else "",
+            "help": data.get("help_needed"), "note": data["note"]}
+
+
+def question_sections(unit: UnitReport, report: YearlyReport, listed: bool = True) -> list[
+        tuple[str, Section]]:
+    """The unit's four questions (none for a unit without plans of its own): (question, its
+    section); with `listed` False the sections leave out the listed activities."""
+    w = i18n.words(unit.language)
+    year = report.year
+    sections = []
+    for question in QUESTIONS if unit.plans else ():
+        rows: list[dict[str, Cell]] = []
+        if listed:
+            rows = [item_row(item, unit.language, year) for item in unit.items(question)]
+            rows = rows or [{"title": w["yr_nothing"]}]
+        sections.append((question, Section(w[QUESTION_WORDS[question]],
+                                           item_columns(question, w, year), rows)))
+    return sections
+
+
+def unit_section(unit: UnitReport, path: tuple[str, ...], report: YearlyReport,
+                 listed: bool = True) -> Section:
+    """The unit's key figures, and below them its questions (see `question_sections`)."""
     w = i18n.words(unit.language)
     year = report.year
     columns = [Column("figure", w["yr_figure"])]
@@ -106,24 +134,13 @@ def _unit_section(unit: UnitReport, path: tuple[str, ...], report: YearlyReport)
         {"figure": label, "own": change(unit.own_previous, unit.own, key),
          "rolled_up": change(unit.rolled_up_previous, unit.rolled_up, key)}
         for key, label in figure_rows(w, None)]
-    questions = []
-    for question in QUESTIONS if unit.plans else ():  # a unit without plans answers none
-        items = unit.questions[question]
-        listed = [item_row(item, unit.language, year) for item in items] or [{"title": w["yr_nothing"]}]
-        questions.append(Section(w[QUESTION_WORDS[question]],
-                                 item_columns(question, w, year), listed))
     heading = " › ".join((*path, unit_name(unit, w)))
-    return Section(heading, columns, rows, sections=questions)
+    return Section(heading, columns, rows,
+                   sections=[section for _q, section in question_sections(unit, report, listed)])
 
 
-def json_view(report: YearlyReport) -> View:
-    """The report's JSON only: what `--format json` prints, without drawing any table."""
-    return View(title=i18n.words(report.language)["yr_title"].format(year=report.year),
-                sections=[], summary="", data=report.as_json())
-
-
-def yearly_view(report: YearlyReport) -> View:
-    """The report as a view: header, overview of the tree, one section per unit."""
+def head_sections(report: YearlyReport) -> list[Section]:
+    """The report's header row (as-of date, year, commit) and its overview of the units."""
     w = i18n.words(report.language)
     year = report.year
     header = Section(None, [Column("as_of", w["yr_as_of"]), Column("year", w["yr_year"]),
@@ -139,15 +156,33 @@ def yearly_view(report: YearlyReport) -> View:
         row: dict[str, Cell] = {"unit": "· " * depth + unit_name(unit, w)}
         row.update({key: change(unit.rolled_up_previous, unit.rolled_up, key) for key in keys})
         overview.append(row)
-    sections = [header, Section(f"{w['yr_overview']}, {year - 1} → {year}", overview_columns,
-                                overview)]
-    sections += [_unit_section(unit, path, report) for _depth, path, unit in report.all_units()]
+    return [header, Section(f"{w['yr_overview']}, {year - 1} → {year}", overview_columns,
+                            overview)]
+
+
+def title(report: YearlyReport) -> str:
+    return i18n.words(report.language)["yr_title"].format(year=report.year)
+
+
+def summary(report: YearlyReport) -> str:
+    """The line under the report: the key figures of every unit shown, summed."""
+    w = i18n.words(report.language)
+    totals = report_totals(report)
+    return " · ".join(f"{label}: {figure(totals, key)}"
+                      for key, label in figure_rows(w, report.year))
+
+
+def report_totals(report: YearlyReport) -> Figures:
     totals = Figures()
     for unit in report.units:
         totals.add(unit.rolled_up)
-    summary = " · ".join(f"{label}: {figure(totals, key)}" for key, label in figure_rows(w, year))
-    # --format json draws `json_view`: the JSON of thousands of listed activities is built
-    # only when it is printed.
-    return View(title=w["yr_title"].format(year=year), sections=sections, summary=summary,
-                data={},
-                summary_style="overdue" if totals.overdue else "done")
+    return totals
+
+
+def yearly_view(report: YearlyReport) -> View:
+    """The report as a view: header, overview of the tree, one section per unit."""
+    sections = head_sections(report)
+    sections += [unit_section(unit, path, report) for _depth, path, unit in report.all_units()]
+    # --format json is written by `qaplan.render.yearly_json`, not from this view's data.
+    return View(title=title(report), sections=sections, summary=summary(report), data={},
+                summary_style="overdue" if report_totals(report).overdue else "done")
