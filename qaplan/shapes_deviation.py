@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from qaplan.formats.deviation import CASE_STATES, CATEGORIES, CONSEQUENCES, MEASURE_STATES
 from qaplan.formats.feedback import parse_day
 from qaplan.shape import (
     COMMUNICATED,
@@ -25,7 +24,16 @@ from qaplan.shape import (
     Text,
     Title,
 )
-from qaplan.values import OWNER_KEY_PATTERN, SCHEMA_V1, SLUG_PATTERN, parse_due
+from qaplan.values import (
+    CASE_STATES,
+    CATEGORIES,
+    CONSEQUENCES,
+    MEASURE_STATES,
+    OWNER_KEY_PATTERN,
+    SCHEMA_V1,
+    SLUG_PATTERN,
+    parse_due,
+)
 
 
 class Flag(Kind):

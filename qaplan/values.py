@@ -206,3 +206,12 @@ def derived_id(criterion: int, goal: int | None = None, activity: int | None = N
         if activity is not None:
             text += f".A{activity + 1}"
     return text
+
+
+# The words of a deviation case file (`formats/deviation.py`), here so that checking a file's
+# shape does not load the case's typed value.
+CATEGORIES = ("education-quality", "learning-environment-physical",
+              "learning-environment-psychosocial", "hms", "whistleblowing", "other")
+CASE_STATES = ("received", "rejected", "in-progress", "closed")
+MEASURE_STATES = ("proposed", "accepted", "declined", "done")
+CONSEQUENCES = ("low", "medium", "high")

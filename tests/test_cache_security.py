@@ -70,11 +70,15 @@ def _rewrite_entries(root: Path, change: Callable[[dict[str, Any], Any], Any]) -
 
 
 def _forge_all_good(fields: dict[str, Any], data: Any) -> Any:
-    fields["findings"] = []
+    if "findings" in fields:  # not the entry of a report's facts of the plan
+        fields["findings"] = []
     return data
 
 
 def _forge_phantom(fields: dict[str, Any], data: Any) -> Any:
+    if "findings" not in fields:  # overdue's facts of the plan: its listed items first
+        data[0].append([*data[0][0][:2], "C1.G1.A9", "Phantom activity", *data[0][0][4:]])
+        return data
     activities = data["criteria"][0]["goals"][0]["activities"]
     activities.append({**activities[0], "id": "C1.G1.A9", "title": "Phantom activity"})
     return data

@@ -13,8 +13,9 @@ import pytest
 from conftest import ROOT, run_cli
 
 from qaplan.checks import deviation as deviation_checks
-from qaplan.formats.deviation import CASE_STATES, CATEGORIES, build
+from qaplan.formats.deviation import build
 from qaplan.kinds import KINDS
+from qaplan.values import CASE_STATES, CATEGORIES
 
 REGISTER = ROOT / "tests/fixtures/register"
 BAD = ROOT / "tests/fixtures/register_bad"
@@ -147,7 +148,7 @@ def test_the_typed_case_reads_dates_as_text_or_dates() -> None:
 def test_the_schema_model_has_the_format_s_choices() -> None:
     from typing import get_args
 
-    from qaplan.formats import deviation
+    from qaplan import values as deviation  # the words of a case file
     from qaplan.model_deviation import CaseState, Category, Consequence, MeasureState
 
     assert get_args(Category) == deviation.CATEGORIES

@@ -17,10 +17,9 @@ from conftest import run_cli, write
 from register_fixture import AS_OF, build
 
 from qaplan import i18n
-from qaplan.formats.deviation import CATEGORIES
 from qaplan.formats.deviation import build as build_case
 from qaplan.reports.cases import age_days, measure_state_on, open_on, state_on
-from qaplan.values import LANGUAGES
+from qaplan.values import CATEGORIES, LANGUAGES
 
 
 @pytest.fixture

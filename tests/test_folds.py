@@ -76,3 +76,49 @@ def test_a_carried_activity_reads_the_earlier_plan_as_it_is_now(periods: Path) -
     row = next(plan for plan in after["plans"] if plan["plan"] == "new")  # type: ignore[union-attr]
     assert row["missing_follow_up"] == 1
     assert after == _status("--no-cache")
+
+
+REPORTS = {
+    "status": ("status",),
+    "overdue": ("overdue", "--within", "400"),
+    "report-markdown": ("report",),
+    "report-json": ("report", "--format", "json"),
+    "diff": ("diff", "--from-year", "2024", "--to-year", "2025"),
+}
+DAMAGE = {
+    "null": b"null",
+    "list": b"[1, 2]",
+    "not-json": b'["a", [tr',
+    "nested": b"[" * 100_000 + b"]" * 100_000,
+    "bad-index": None,  # the right shape, with numbers out of their range: filled in below
+}
+
+
+# Out-of-range numbers are a shape error only where they index (the report's rows); elsewhere
+# numbers that are merely wrong cannot be told from right ones: the signature rules them out.
+CASES = [(report, damage) for report in REPORTS for damage in DAMAGE
+         if damage != "bad-index" or report.startswith("report")]
+
+
+@pytest.mark.parametrize(("report", "damage"), CASES)
+def test_signed_facts_of_the_wrong_shape_are_misses(repo: Path, report: str, damage: str) -> None:
+    from qaplan.cache import open_cache
+
+    write(repo / "plans/a.yaml", ALONE)
+    args = (*REPORTS[report], *AS_OF)
+    fresh = run_cli(*args, "--no-cache")
+    assert run_cli(*args).stdout == fresh.stdout
+    cache = open_cache(repo)
+    assert cache is not None
+    damaged = {}
+    for entry in _facts_entries(repo):
+        key = entry.parent.name + entry.stem
+        found = cache.get(key, True)
+        assert found is not None and found[1] is not None
+        data = DAMAGE[damage] or found[1].replace(b"0", b"9999").replace(b"1", b"-1")
+        cache.put_raw(key, json.dumps(found[0]).encode(), data)  # signed with the right key
+        damaged[entry] = entry.read_bytes()
+    assert damaged
+    again = run_cli(*args)
+    assert (again.exit_code, again.stdout) == (fresh.exit_code, fresh.stdout), again.stderr
+    assert all(entry.read_bytes() != before for entry, before in damaged.items())  # rewritten

@@ -1,5 +1,5 @@
 """`qaplan overdue` over many plans: cold, warm and uncached runs print the same bytes, in every
-format, holding a few typed plans at a time."""
+format; a warm run builds no plan."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import test_scale
 from conftest import run_cli
-from test_scale import AS_OF, BOUND, PLANS
+from test_scale import AS_OF
 
 # The 60-plan repository checked in two worker processes, and the count of typed plans built.
 many = test_scale.many
@@ -34,8 +34,8 @@ def test_cold_warm_and_uncached_runs_print_the_same(many: Path, alive: list[int]
     assert fresh.count("plan-000") > 20  # the items of many plans are listed
     assert _overdue(*args) == fresh  # checked again, kept in the cache
     alive.clear()
-    assert _overdue(*args) == fresh  # read back from the cache
-    assert len(alive) >= PLANS and max(alive) <= BOUND  # a few typed plans at a time
+    assert _overdue(*args) == fresh  # the plans' facts read back from the cache
+    assert alive == []  # no plan built
 
 
 def test_an_edited_plan_shows_in_the_next_warm_run(many: Path) -> None:

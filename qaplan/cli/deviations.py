@@ -26,8 +26,8 @@ from qaplan.errors import QaplanError
 
 def check_states(values: list[str]) -> tuple[str, ...]:
     """The --state values: case states (the default: the open ones)."""
-    from qaplan.formats.deviation import CASE_STATES
     from qaplan.reports.cases import OPEN_STATES
+    from qaplan.values import CASE_STATES
 
     for value in values:
         if value not in CASE_STATES:

@@ -60,11 +60,10 @@ def deviation(
     from datetime import date
 
     from qaplan.checks.personal_data import find_personal_data, mask
-    from qaplan.formats.deviation import CATEGORIES
     from qaplan.formats.feedback import parse_day
     from qaplan.register import UnknownUnit, new_case, schema_file
     from qaplan.repo import display_path
-    from qaplan.values import has_text, printable
+    from qaplan.values import CATEGORIES, has_text, printable
 
     try:
         day = date.today() if reported is None else parse_day(reported)

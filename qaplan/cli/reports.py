@@ -98,19 +98,20 @@ def overdue(
     Example: qaplan overdue --owner PD --within 30
     """
     from qaplan.render import REPORT_FORMATS, write
-    from qaplan.reports.overdue import overdue_report
+    from qaplan.reports.overdue import merge_overdue, overdue_fold
     from qaplan.reports.overdue_view import overdue_view
 
     fmt = check_format(fmt, REPORT_FORMATS)
     language = check_language(lang)
     day = as_of_date(as_of)
+    fold = overdue_fold(day, within)
     workspace = load_workspace(paths, skip_invalid, no_cache, kind=("plan", "deviation"),
-                               skip_closed=not include_closed)
+                               skip_closed=not include_closed, fold=fold)
     _printable_notes(workspace.notes)
-    # One pass over the plans and the cases; --owner names keys that only they can tell.
-    report = overdue_report(workspace.plans(), day, within=within,
-                            cases=workspace.entries("deviation"),
-                            earlier=workspace.earlier_activities())
+    # One pass over the plans' facts and the cases; --owner names keys that only they can tell.
+    facts = workspace.folded(fold, workspace.earlier_activities())
+    report = merge_overdue(((result.config, data) for result, data in facts), day, within=within,
+                           cases=workspace.entries("deviation"))
     if owner:
         report = report.only(resolve_owners(owner, set(report.known_owners)))
     write(overdue_view(report, language), fmt)

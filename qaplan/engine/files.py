@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 from qaplan.checks.files import QP005
-from qaplan.checks.schema import QP100
 from qaplan.engine.results import INVALID, SKIPPED, ConfigResult, FileResult
 from qaplan.engine.suppress import error_ignores, line_ignores, suppress
 from qaplan.kinds import CONFIG_KIND, Scope, check, classify
@@ -91,6 +90,8 @@ def _config_result(doc: Document, path: Path) -> ConfigResult:
     data = None
     if doc.readable:
         if not isinstance(doc.data, dict):
+            from qaplan.checks.schema import QP100  # the shape checks load only for a problem
+
             findings.append(QP100.at(doc.file, 1, 1,
                                     detail="qaplan.yaml must be a mapping with 'schema: qaplan/v1'"))
         else:

@@ -39,6 +39,9 @@ class Fold:
     kind: str
     function: FoldFunction
     args: tuple[Any, ...] = ()
+    # Whether decoded facts have the shape `function` gives (a module-level function too): an
+    # entry that does not (damaged, or of another shape) is a miss, never an error in a report.
+    valid: Callable[[Any], bool] | None = None
 
     def key(self, cache: Cache, data_key: str) -> str:
         """The facts' entry: the file's entry (its content, path, repository file, qaplan's
@@ -52,9 +55,11 @@ class Fold:
             "utf-8", "surrogatepass")
 
     def applies(self, result: FileResult) -> bool:
-        """Whether the facts of `result` depend on that file alone (and so may be cached)."""
+        """Whether the facts of `result` depend on that file alone (and so may be cached); a
+        file with errors has none (reports refuse it, or leave it out)."""
         links = result.links
-        return result.kind == self.kind and (links is None or not links.continues)
+        return (result.kind == self.kind and (links is None or not links.continues)
+                and not result.errors)
 
 
 def keep_facts(fold: Fold, result: FileResult, value: Any, store: Cache | None,
@@ -74,13 +79,45 @@ def facts_of(fold: Fold, result: FileResult, earlier: dict[str, Any] | None) -> 
     cached = store is not None and data_key is not None and fold.applies(result)
     if facts is None and cached:
         assert store is not None and data_key is not None
-        found = store.get(fold.key(store, data_key), True)
-        facts = None if found is None else found[1]
+        found = _read(fold, store, fold.key(store, data_key))
+        if found is not None:
+            return found
     if facts is None:
         facts = fold.facts(result.entry(result.build()), earlier)
         if cached and store is not None and store.lasting and data_key is not None:
             keep(store, fold.key(store, data_key), facts)
     return json.loads(facts)
+
+
+def _read(fold: Fold, store: Cache, key: str) -> Any:
+    """The decoded facts of a signed entry of the fold's shape, else None (a miss)."""
+    found = store.get(key, True)
+    if found is None or found[1] is None or set(found[0]) != {"key"}:
+        return None
+    try:
+        facts = json.loads(found[1])
+    except (ValueError, RecursionError):
+        return None
+    return facts if fold.valid is None or fold.valid(facts) else None
+
+
+# A facts template for `fits`: a type (int never matches a bool), a tuple of types (any of
+# them), a list of one template (a list whose items fit it), or a `Row` of templates (a list of
+# that many items, each fitting its own).
+class Row(tuple[Any, ...]):
+    """A template for a list of so many items, each of its own template (`fits`)."""
+
+
+def fits(value: Any, template: Any) -> bool:
+    """Whether decoded facts have the shape of `template` (what a fold's `valid` checks)."""
+    if isinstance(template, Row):
+        return (type(value) is list and len(value) == len(template)
+                and all(fits(item, part) for item, part in zip(value, template, strict=True)))
+    if isinstance(template, list):
+        return type(value) is list and all(fits(item, template[0]) for item in value)
+    if isinstance(template, tuple):
+        return any(fits(value, part) for part in template)
+    return type(value) is template
 
 
 def keep(store: Cache, key: str, facts: bytes) -> bool:

@@ -20,11 +20,6 @@ Path_ = tuple[Any, ...]
 ID_PATH: Path_ = ("deviation", "id")  # where a case file keeps the id that must be unique
 MEASURES_PATH: Path_ = ("deviation", "measures")
 
-CATEGORIES = ("education-quality", "learning-environment-physical",
-              "learning-environment-psychosocial", "hms", "whistleblowing", "other")
-CASE_STATES = ("received", "rejected", "in-progress", "closed")
-MEASURE_STATES = ("proposed", "accepted", "declined", "done")
-CONSEQUENCES = ("low", "medium", "high")
 # Categories the seed sends elsewhere: the HMS coordinator, or the whistle-blowing channel.
 OTHER_ROUTE = ("hms", "whistleblowing")
 # Categories the faculty's quality contact handles with a consequence and measures.

@@ -236,5 +236,6 @@ def _keys() -> dict[str, list[str]]:
 def markdown_fold(as_of: date, year: int) -> Fold:
     """The report's per-plan work for Markdown, done where each plan is checked."""
     from qaplan.engine.folds import Fold
+    from qaplan.reports.yearly_facts import valid_listing
 
-    return Fold("yearly-markdown", "plan", markdown_facts, (as_of, year))
+    return Fold("yearly-markdown", "plan", markdown_facts, (as_of, year), valid_listing)

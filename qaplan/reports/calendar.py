@@ -24,8 +24,8 @@ from qaplan.values import State, printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from qaplan.formats.config import Config
     from qaplan.engine.results import Entry
+    from qaplan.formats.config import Config
 
 PRODID = "-//qaplan//qaplan calendar//EN"  # also how `calendar` knows a feed it wrote
 DONE_MARK = "✓ "  # before the summary of finished work: its event stays, visibly done

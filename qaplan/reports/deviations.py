@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any, Literal
 
 from qaplan import i18n
-from qaplan.formats.deviation import CATEGORIES
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports.cases import (
     OPEN_STATES,
@@ -22,6 +21,7 @@ from qaplan.reports.cases import (
     state_on,
 )
 from qaplan.reports.overdue import OverdueItem, case_items, item_cells, item_style, sort_key
+from qaplan.values import CATEGORIES
 from qaplan.words import plural
 
 TYPE_CHECKING = False

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from qaplan.engine.folds import Fold
 
 YEAR_KINDS = ("state_changed", "note_unchanged", "follow_up_missing", "follow_up_added")
+_TEXT = (str, type(None))
+_VALUE = (str, type(None), [str])
 REVISION_KINDS = (
     "plan_added",
     "plan_removed",
@@ -192,7 +194,15 @@ def year_fold(from_year: int, to_year: int) -> Fold:
     """The year diff's per-plan work, for the engine to do where each plan is checked."""
     from qaplan.engine.folds import Fold
 
-    return Fold("diff-years", "plan", year_facts, (from_year, to_year))
+    return Fold("diff-years", "plan", year_facts, (from_year, to_year), valid_year_facts)
+
+
+def valid_year_facts(facts: Any) -> bool:
+    """Whether decoded facts have the shape `year_facts` gives."""
+    from qaplan.engine.folds import Row, fits
+
+    template = Row((str, [Row((_TEXT, str, str, _VALUE, _VALUE, _TEXT))]))
+    return fits(facts, template) and all(row[2] in YEAR_KINDS for row in facts[1])
 
 
 def _change(plan: str, row: list[Any]) -> Change:

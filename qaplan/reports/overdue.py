@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from qaplan import i18n
+from qaplan.engine.folds import Fold, Row, fits
 from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Style
@@ -27,6 +28,10 @@ def _shared(text: Text) -> Text:
 
 
 _STATES = {state.value: state for state in State}
+_TEXT = (str, type(None))
+# An item's facts (`OverdueItem.as_facts`): plan, file, id, title, end, due, days, state,
+# owners, kind, case.
+_ITEM = Row((_TEXT, str, str, str, str, str, int, _TEXT, [str], str, _TEXT))
 
 
 @lru_cache(maxsize=4096)
@@ -76,6 +81,21 @@ class OverdueItem:
         return cls(_shared(plan), _shared(file), _shared(key), title, _shared(end), _day(due), days,
                    _STATES[state] if state is not None and kind == "activity" else state,
                    tuple(map(_shared, owners)), kind, case)
+
+    @staticmethod
+    def valid_facts(facts: Any) -> bool:
+        """Whether decoded facts are an item as `as_facts` writes it."""
+        if not fits(facts, _ITEM):
+            return False
+        kind, state = facts[9], facts[7]
+        if kind not in ("activity", "measure") or (kind == "activity" and state is not None
+                                                   and state not in _STATES):
+            return False
+        try:
+            _day(facts[5])
+        except ValueError:
+            return False
+        return True
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's JSON item (a measure's adds `case`; its `plan` is null)."""
@@ -232,6 +252,19 @@ def overdue_facts(entry: PlanEntry, earlier: Earlier, as_of: date,
     used = sorted({key for _c, _g, activity in plan.activities() for key in activity.owners})
     return [[item.as_facts() for item in items],
             [[key, owner.name] for key, owner in plan.owners.items()], used]
+
+
+def valid_overdue_facts(facts: Any) -> bool:
+    """Whether decoded facts are a plan's as `overdue_facts` writes them."""
+    return (fits(facts, _PLAN) and all(OverdueItem.valid_facts(item) for item in facts[0]))
+
+
+_PLAN = Row(([list], [Row((str, str))], [str]))  # items, owner names, owner keys used
+
+
+def overdue_fold(as_of: date, within: int | None) -> Fold:
+    """The overdue report's per-plan work, for the engine to do where each plan is checked."""
+    return Fold("overdue", "plan", overdue_facts, (as_of, within), valid_overdue_facts)
 
 
 def overdue_report(

@@ -14,8 +14,8 @@ from qaplan.values import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from qaplan.formats.config import Smtp
     from qaplan.engine.results import Entry
+    from qaplan.formats.config import Smtp
 
 
 @dataclass(frozen=True, slots=True)

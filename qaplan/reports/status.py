@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from qaplan import i18n
+from qaplan.engine.folds import Fold, Row, fits
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
@@ -24,10 +25,6 @@ from qaplan.reports.overdue import (
 )
 from qaplan.values import State
 from qaplan.words import plural
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from qaplan.engine.folds import Fold
 
 NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
@@ -150,11 +147,18 @@ def status_facts(entry: PlanEntry, earlier: Earlier, as_of: date, year: int,
             counts.overdue, counts.missing_follow_up, [item.as_facts() for item in items]]
 
 
+def valid_status_facts(facts: Any) -> bool:
+    """Whether decoded facts are a plan's as `status_facts` writes them."""
+    return fits(facts, _FACTS) and all(OverdueItem.valid_facts(item) for item in facts[6])
+
+
+# id, title, activities, counts by state, overdue, missing follow-up, listed items
+_FACTS = Row((str, str, int, Row((int,) * len(STATE_KEYS)), int, int, [list]))
+
+
 def status_fold(as_of: date, year: int, within: int | None) -> Fold:
     """The status report's per-plan work, for the engine to do where each plan is checked."""
-    from qaplan.engine.folds import Fold
-
-    return Fold("status", "plan", status_facts, (as_of, year, within))
+    return Fold("status", "plan", status_facts, (as_of, year, within), valid_status_facts)
 
 
 def status_report(

@@ -16,15 +16,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from qaplan.engine.folds import Fold, Row, fits
 from qaplan.formats.plan import Activity
 from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.overdue import due_as_of
 from qaplan.values import State
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from qaplan.engine.folds import Fold
 
 QUESTIONS = ("done", "concerns", "next", "help")
 NOT_STARTED = "not_started"
@@ -264,8 +261,30 @@ def _row(activity: Activity, due: date | None, state: State | None, note: str | 
     return data
 
 
+def valid_listing(facts: Any) -> bool:
+    """Whether decoded facts have the shape `yearly_facts` (and `markdown_facts`) give: each
+    question's indexes within the plan's rows, `next`'s paired with a due date."""
+    if not fits(facts, _FACTS):
+        return False
+    rows, answered = facts[5], facts[6]
+    following = answered[NEXT]
+    indexes = [index for at, listed in enumerate(answered) if at != NEXT for index in listed]
+    indexes += following[0::2]
+    return (len(following) % 2 == 0 and all(type(due) in (int, type(None)) for due in following[1::2])
+            and all(type(index) is int and 0 <= index < len(rows) for index in indexes))
+
+
+def valid_yearly_facts(facts: Any) -> bool:
+    """`valid_listing`, and each row kept as `kept_row` writes it."""
+    return valid_listing(facts) and all(row[:1] in _QUOTES for row in facts[5])
+
+
+_FIGURES = Row((int, int, int, int, int, Row((int,) * len(STATE_KEYS))))
+# unit, plan id, language, figures for the year and the one before, rows, questions' indexes
+_FACTS = Row(((str, type(None)), str, str, _FIGURES, _FIGURES, [str],
+              Row(([int], [int], [(int, type(None))], [int]))))
+
+
 def yearly_fold(as_of: date, year: int) -> Fold:
     """The yearly report's per-plan work, for the engine to do where each plan is checked."""
-    from qaplan.engine.folds import Fold
-
-    return Fold("yearly", "plan", yearly_facts, (as_of, year))
+    return Fold("yearly", "plan", yearly_facts, (as_of, year), valid_yearly_facts)
