@@ -1,8 +1,9 @@
 """Excel tables in and out: `qaplan import` and `qaplan export` as library calls.
 
-`read.py` and `write.py` are the only modules that import openpyxl; `table.py` turns
-rows into a plan; `vocabulary.py` holds the words of the tables; `owners.py` splits
-owner cells. The functions here tie them to the repository (owners, language, files).
+`read.py`, `write.py` (with `book.py`: styles and the package; `sheetxml.py`: each
+plan's sheet as XML text) and `register.py` are the modules that import openpyxl;
+`table.py` turns rows into a plan; `vocabulary.py` holds the words of the tables;
+`owners.py` splits owner cells. The functions here tie them to the repository (owners, language, files).
 """
 
 from __future__ import annotations
