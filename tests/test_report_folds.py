@@ -4,15 +4,13 @@ plan, and an edited plan shows in the next warm report."""
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
 import pytest
+import test_scale
 from conftest import run_cli, write
 from report_units import AS_OF, build
-
-from qaplan.formats import plan as plan_format
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import plan_text
@@ -21,19 +19,7 @@ PLANS = 60  # more than the pool's threshold (48): the facts are worked out in i
 FORMATS = ("markdown", "json", "html", "table")
 
 
-@pytest.fixture
-def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many typed plans this process holds each time it builds one."""
-    counts: list[int] = []
-    real = plan_format.build
-
-    def counting(data: object) -> plan_format.Plan:
-        plan = real(data)  # type: ignore[arg-type]
-        counts.append(sum(1 for item in gc.get_objects() if type(item) is plan_format.Plan))
-        return plan
-
-    monkeypatch.setattr(plan_format, "build", counting)
-    return counts
+built = test_scale.alive  # how many typed plans this process holds each time it builds one
 
 
 @pytest.fixture

@@ -30,6 +30,15 @@ NOT_STARTED = "not_started"
 STATE_KEYS = (*(state.value for state in State), NOT_STARTED)
 
 
+def done_pct(activities: int, by_state: dict[str, int]) -> float | None:
+    """done / (activities − cancelled) × 100, one decimal; None when nothing counts."""
+    base = activities - by_state[State.CANCELLED.value]
+    if base <= 0:
+        return None
+    pct = Decimal(by_state[State.DONE.value] * 100) / Decimal(base)
+    return float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """The counts of one plan, or of all plans together."""
@@ -41,12 +50,7 @@ class Counts:
 
     @property
     def done_pct(self) -> float | None:
-        """done / (activities − cancelled) × 100, one decimal; None when nothing counts."""
-        base = self.activities - self.by_state[State.CANCELLED.value]
-        if base <= 0:
-            return None
-        pct = Decimal(self.by_state[State.DONE.value] * 100) / Decimal(base)
-        return float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return done_pct(self.activities, self.by_state)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(

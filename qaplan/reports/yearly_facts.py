@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qaplan.engine.folds import Fold, Row, fits
@@ -21,6 +20,7 @@ from qaplan.formats.plan import Activity
 from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.overdue import due_as_of
+from qaplan.reports.status import done_pct
 from qaplan.values import State
 
 QUESTIONS = ("done", "concerns", "next", "help")
@@ -44,12 +44,8 @@ class Figures:
 
     @property
     def done_pct(self) -> float | None:
-        """Activities done by the year's end / (activities − cancelled) × 100, one decimal."""
-        base = self.activities - self.by_state[State.CANCELLED.value]
-        if base <= 0:
-            return None
-        pct = Decimal(self.by_state[State.DONE.value] * 100) / Decimal(base)
-        return float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        """Activities done by the year's end, as `status` counts % done."""
+        return done_pct(self.activities, self.by_state)
 
     def add(self, other: Figures) -> None:
         """Add `other`'s counts to these."""
