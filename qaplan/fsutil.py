@@ -37,6 +37,16 @@ def snapshot(path: Path, limit: int) -> Snapshot:
     return Snapshot(real, raw, info.st_nlink)
 
 
+def give_mode(tmp: str | Path, path: Path) -> None:
+    """Give a temporary file the mode of the file it replaces, else a new file's (umask)."""
+    if path.exists():
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+
+
 def write_atomic(path: Path, data: bytes | str, *, durable: bool = True,
                  unchanged: bytes | None = None) -> None:
     """Replace `path` with `data` so that readers see the old file or the new one, never half.
@@ -55,12 +65,7 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = True,
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        give_mode(tmp, path)
         if unchanged is not None and _current(path) != unchanged:
             raise ChangedMeanwhile(str(path))
         os.replace(tmp, path)

@@ -141,6 +141,8 @@ def _replacing(path: Path) -> Iterator[Callable[[str], object]]:
     import os
     import tempfile
 
+    from qaplan.fsutil import give_mode
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
@@ -148,12 +150,7 @@ def _replacing(path: Path) -> Iterator[Callable[[str], object]]:
             yield handle.write
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
+        give_mode(temporary, path)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

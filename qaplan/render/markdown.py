@@ -8,12 +8,11 @@ passes over rows made as they are reached: the widths, then the lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from itertools import chain
 from typing import TextIO
 
-from qaplan.render.table import stripped_blocks
+from qaplan.render.table import two_passes
 from qaplan.render.text import markdown_text
 from qaplan.render.view import Cell, Column, Section, View, walk
 
@@ -92,15 +91,7 @@ def github_table(headers: list[str], rows: Callable[[], Iterator[list[str]]],
     `rows` gives the cells anew for each of two passes (a table of up to `table.KEEP` rows is
     made once and kept between them)."""
     width = _width_function()
-    widths = [width(header) + 2 for header in headers]
-    blocks = stripped_blocks(rows())
-    first = next(blocks, [])
-    kept: list[list[str]] | None = first
-    for block in chain([first], blocks):
-        if block is not first:
-            kept = None
-        for index, column in enumerate(zip(*block)):
-            widths[index] = max(widths[index], *map(width, column))
+    widths, again = two_passes(rows, [width(header) + 2 for header in headers], width)
     right = [align == "right" for align in aligns]
 
     def line(cells: list[str]) -> str:
@@ -112,6 +103,5 @@ def github_table(headers: list[str], rows: Callable[[], Iterator[list[str]]],
 
     yield line(headers)
     yield "|" + "|".join("-" * (size + 2) for size in widths) + "|"
-    again: Iterable[list[list[str]]] = [kept] if kept is not None else stripped_blocks(rows())
     for block in again:
         yield from map(line, block)

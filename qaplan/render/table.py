@@ -95,7 +95,21 @@ def _layout_simple(headers: list[str], rows: Callable[[], Iterator[list[str]]],
                    aligns: Sequence[str]) -> Iterator[str]:
     """The lines of `_simple`'s layout; `rows` gives the cells anew for each of two passes
     (a table of up to KEEP rows is made once and kept between them)."""
-    widths = [len(h) + 2 for h in headers]
+    widths, again = two_passes(rows, [len(h) + 2 for h in headers], len)
+    # str.format pads as ljust and rjust do, the whole line in one call.
+    layout = "  ".join(f"{{:{'>' if align == 'right' else '<'}{width}}}"
+                       for width, align in zip(widths, aligns))
+    yield layout.format(*headers).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for block in again:
+        for cells in block:
+            yield layout.format(*cells).rstrip()
+
+
+def two_passes(rows: Callable[[], Iterator[list[str]]], widths: list[int],
+               width: Callable[[str], int]) -> tuple[list[int], Iterable[list[list[str]]]]:
+    """The columns' widths (at least `widths`) over every row, and the rows again to draw: the
+    first block kept when it is the only one, else `rows` made anew."""
     blocks = stripped_blocks(rows())
     first = next(blocks, [])
     kept: list[list[str]] | None = first
@@ -103,16 +117,8 @@ def _layout_simple(headers: list[str], rows: Callable[[], Iterator[list[str]]],
         if block is not first:
             kept = None
         for index, column in enumerate(zip(*block)):
-            widths[index] = max(widths[index], *map(len, column))
-    # str.format pads as ljust and rjust do, the whole line in one call.
-    layout = "  ".join(f"{{:{'>' if align == 'right' else '<'}{width}}}"
-                       for width, align in zip(widths, aligns))
-    yield layout.format(*headers).rstrip()
-    yield "  ".join("-" * w for w in widths)
-    again: Iterable[list[list[str]]] = [kept] if kept is not None else stripped_blocks(rows())
-    for block in again:
-        for cells in block:
-            yield layout.format(*cells).rstrip()
+            widths[index] = max(widths[index], *map(width, column))
+    return widths, [kept] if kept is not None else stripped_blocks(rows())
 
 
 def stripped_blocks(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
