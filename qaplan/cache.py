@@ -70,9 +70,8 @@ def _code_stamp() -> str:
 class Cache:
     """Signed entries under `<root>/.qaplan_cache/v<format>/`, one file per key."""
 
-    def __init__(self, directory: Path, secret: bytes, lasting: bool = True) -> None:
+    def __init__(self, directory: Path, secret: bytes) -> None:
         self.directory = directory
-        self.lasting = lasting  # False: a scratch cache of one run
         self.stamp = _code_stamp()
         self._secret = secret
         self._made: set[Path] = set()
@@ -150,23 +149,6 @@ class Cache:
         except OSError:
             return False  # a cache that cannot be written is merely a slower run
         return True
-
-
-def scratch() -> Cache | None:
-    """A cache for this run only, in a private temporary directory removed when the process
-    ends: where a report's checked data waits when there is no cache (`--no-cache`), so that
-    memory does not hold every file's data until the report reads it."""
-    import atexit
-    import shutil
-
-    if not hasattr(os, "geteuid"):
-        return None  # ownership and modes cannot be checked here: the data stays in memory
-    try:
-        directory = Path(tempfile.mkdtemp(prefix="qaplan-"))  # 0700
-    except OSError:
-        return None
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)  # forked workers skip atexit
-    return Cache(directory, os.urandom(_KEY_SIZE), lasting=False)
 
 
 def _digest(data: bytes) -> bytes:

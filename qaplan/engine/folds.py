@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qaplan.engine.results import Entry, FileResult
+from qaplan.spill import Spill
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,30 +63,41 @@ class Fold:
                 and not result.errors)
 
 
-def keep_facts(fold: Fold, result: FileResult, value: Any, store: Cache | None,
+def keep_facts(fold: Fold, result: FileResult, value: Any, store: Cache | Spill | None,
                data_key: str | None) -> None:
     """Work out the facts of a checked file from its typed `value` and keep them in their own
-    entry of `store` beside the file's data (`data_key`), else with the result itself."""
+    entry of the cache beside the file's data (`data_key`), or in this run's spill, else with
+    the result itself."""
     facts = fold.facts(result.entry(value))
-    if store is None or data_key is None or not keep(store, fold.key(store, data_key), facts):
+    if store is None or data_key is None:
+        result.facts = facts
+    elif isinstance(store, Spill):
+        result.facts_at = store.put(facts)
+        if result.facts_at is None:
+            result.facts = facts
+    elif not keep(store, fold.key(store, data_key), facts):
         result.facts = facts
 
 
 def facts_of(fold: Fold, result: FileResult, earlier: dict[str, Any] | None) -> Any:
     """The facts of one file: those kept with it or in its store, else worked out now from its
-    typed value (and kept in a lasting cache when they depend on the file alone)."""
+    typed value (and kept in the cache when they depend on the file alone)."""
     facts, result.facts = result.facts, None  # read once: memory holds what is merged
     store, data_key = result.store, result.stored
-    cached = store is not None and data_key is not None and fold.applies(result)
-    if facts is None and cached:
-        assert store is not None and data_key is not None
-        found = _read(fold, store, fold.key(store, data_key))
+    if facts is None and result.facts_at is not None and store is not None:
+        facts = store.data(result.facts_at)  # this run's own, signed: of the fold's shape
+    cache = None if isinstance(store, Spill) else store  # a spill is of this run alone
+    key = None
+    if cache is not None and data_key is not None and fold.applies(result):
+        key = fold.key(cache, data_key)
+    if facts is None and cache is not None and key is not None:
+        found = _read(fold, cache, key)
         if found is not None:
             return found
     if facts is None:
         facts = fold.facts(result.entry(result.build()), earlier)
-        if cached and store is not None and store.lasting and data_key is not None:
-            keep(store, fold.key(store, data_key), facts)
+        if cache is not None and key is not None:
+            keep(cache, key, facts)
     return json.loads(facts)
 
 

@@ -3,7 +3,7 @@
 Each file's result is cached by content, repository file and the year that is today, so a
 second run over unchanged files parses nothing. A file's checked data (what a report reads)
 never waits in memory for the whole run: it stays in the cache entry, or without a cache in
-a scratch one of this run (`qaplan.cache.scratch`), and is read back one file at a time.
+this run's spill (`qaplan.spill`), and is read back one file at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from qaplan.engine import files
 from qaplan.engine.results import ConfigResult, FileResult
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from qaplan.cache import Cache
     from qaplan.engine.folds import Fold
+    from qaplan.spill import Spill
 
 POOL_THRESHOLD = 48  # below this many files to check, a pool costs more than it saves
 _CHUNK = 16
@@ -57,8 +59,8 @@ def check_all(
 ) -> list[FileResult]:
     """Each file's result: from the cache, else checked here or in a pool of processes.
 
-    With keep_data (a report) each usable file's data is left in the cache, or in a scratch
-    cache of this run, and read back when the report reaches the file. `work` given as a list
+    With keep_data (a report) each usable file's data is left in the cache, or in this run's
+    spill, and read back when the report reaches the file. `work` given as a list
     (files on disk) is looked up whole first; an iterator of contents read elsewhere (a git
     revision, `total` files) is looked up as the checkers take it, so that only the files in
     flight are in memory. `fold`: the report's facts of each file are worked out where the file
@@ -67,9 +69,9 @@ def check_all(
     count = len(work) if isinstance(work, list) else (total or 0)
     scratch = None
     if cache is None and keep_data and count >= POOL_THRESHOLD:
-        from qaplan.cache import scratch as make_scratch
+        from qaplan.spill import spill
 
-        scratch = make_scratch()
+        scratch = spill()
     store = cache or scratch
     results: list[FileResult] = []
 
@@ -163,17 +165,15 @@ def _cache_key(
 
 def check_chunk(
     todo: list[Todo], today: date, cache: Cache | None, keep_data: bool,
-    scratch: Cache | None = None, fold: Fold | None = None,
+    scratch: Spill | None = None, fold: Fold | None = None,
 ) -> list[FileResult]:
     """Check files one after another (in this process or in a pool worker).
 
-    Each result is cached; its data is left in the cache (or `scratch`) for a report, or
+    Each result is cached; its data is left in the cache (or the spill `scratch`) for a report, or
     dropped (validate), so that memory holds findings, not the repository. With `fold`, the
     report's facts of each file it applies to are worked out here and kept with the result
     (and in the cache).
     """
-    import hashlib
-
     results = []
     for candidate, config, raw in todo:
         if raw is None and cache is not None:
@@ -189,12 +189,10 @@ def check_chunk(
             else:
                 key = None
         elif scratch is not None and keep_data and data is not None:
-            key = hashlib.blake2b(candidate.display.encode("utf-8", "surrogatepass"),
-                                  digest_size=20).hexdigest()
-            if scratch.put(key, {}, data):
+            text = _json(data)
+            key = None if text is None else scratch.put(text)
+            if key is not None:
                 result.keep_in(key)
-            else:
-                key = None
         if folding:
             assert fold is not None
             value = result.take_value()  # never kept: a result holds findings, not a plan
@@ -211,10 +209,21 @@ def check_chunk(
     return results
 
 
+def _json(data: Any) -> bytes | None:
+    """The data as JSON text, or None when JSON cannot hold it (it then stays in memory)."""
+    import json
+
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return text.encode("utf-8", "surrogatepass")
+
+
 def check_in_pool(
     todo: Iterable[Todo], today: date,
     cache: Cache | None, workers: int, advance: Callable[[list[FileResult]], None],
-    keep_data: bool = True, scratch: Cache | None = None, fold: Fold | None = None,
+    keep_data: bool = True, scratch: Spill | None = None, fold: Fold | None = None,
 ) -> None:
     """Check files in worker processes; a worker that crashes costs only the file it was on."""
     run = partial(_pool_pass, today=today, cache=cache, advance=advance, keep_data=keep_data,
@@ -230,7 +239,7 @@ def check_in_pool(
 
 def _pool_pass(
     chunks: Iterator[list[Todo]], workers: int, *, today: date, cache: Cache | None,
-    advance: Callable[[list[FileResult]], None], keep_data: bool, scratch: Cache | None,
+    advance: Callable[[list[FileResult]], None], keep_data: bool, scratch: Spill | None,
     fold: Fold | None = None,
 ) -> list[list[Todo]]:
     """Feed chunks to a pool, a few at a time, until they run out or a worker dies; the chunks

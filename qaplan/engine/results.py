@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from qaplan.cache import Cache
     from qaplan.checks.continues import Links
     from qaplan.formats.config import Config
+    from qaplan.spill import Spill
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -102,16 +103,17 @@ class FileResult:
     links: Links | None = None  # a plan's links across periods (`qaplan.checks.continues`)
     _value: Any = field(default=None, repr=False, compare=False)
     _data: Any = field(default=None, repr=False)
-    # Where the data waits when it is not in memory: a key in a cache (the repository's, or
-    # this run's scratch one), so that a run over 10,000 files holds findings, not files.
+    # Where the data waits when it is not in memory: a key in the repository's cache, or a
+    # place in this run's spill, so that a run over 10,000 files holds findings, not files.
     _stored: str | None = field(default=None, repr=False, compare=False)
-    _store: Cache | None = field(default=None, repr=False, compare=False)
+    _store: Cache | Spill | None = field(default=None, repr=False, compare=False)
     # Checks the file again when its stored data cannot be read back (a damaged entry).
     _recheck: Callable[[], FileResult | None] | None = field(default=None, repr=False,
                                                              compare=False)
     # What a report keeps of the file (`qaplan.engine.folds`), as JSON text, when it was
     # worked out where the file was checked or read from the cache.
     facts: bytes | None = field(default=None, repr=False, compare=False)
+    facts_at: str | None = field(default=None, repr=False, compare=False)  # their spill place
 
     @property
     def data(self) -> Any:
@@ -125,7 +127,7 @@ class FileResult:
     def data(self, value: Any) -> None:
         self._data, self._stored = value, None
 
-    def keep_in(self, key: str, store: Cache | None = None,
+    def keep_in(self, key: str, store: Cache | Spill | None = None,
                 recheck: Callable[[], FileResult | None] | None = None) -> None:
         """Leave the data under `key` in `store` (written there already; a pool worker names
         no store, the parent does) instead of in memory."""
@@ -137,8 +139,8 @@ class FileResult:
         return self._stored
 
     @property
-    def store(self) -> Cache | None:
-        """The cache the data waits in (the repository's, or this run's scratch one)."""
+    def store(self) -> Cache | Spill | None:
+        """Where the data waits: the repository's cache, or this run's spill."""
         return self._store
 
     @property
