@@ -122,3 +122,39 @@ def test_signed_facts_of_the_wrong_shape_are_misses(repo: Path, report: str, dam
     again = run_cli(*args)
     assert (again.exit_code, again.stdout) == (fresh.exit_code, fresh.stdout), again.stderr
     assert all(entry.read_bytes() != before for entry, before in damaged.items())  # rewritten
+
+
+def _reference_fits(value: object, template: object) -> bool:
+    """The shape rule spelt out one item at a time, for `shape` to agree with."""
+    from qaplan.engine.folds import Row
+
+    if isinstance(template, Row):
+        return (type(value) is list and len(value) == len(template)
+                and all(_reference_fits(item, part) for item, part in zip(value, template)))
+    if isinstance(template, list):
+        return type(value) is list and all(_reference_fits(item, template[0]) for item in value)
+    if isinstance(template, tuple):
+        return any(_reference_fits(value, part) for part in template)
+    return type(value) is template
+
+
+def test_a_shape_agrees_with_the_rule_item_by_item() -> None:
+    import itertools
+
+    from qaplan.engine.folds import Row, shape
+
+    text = (str, type(None))
+    templates = [int, text, [str], [Row((str, int))], Row((text, int, [str], Row((int, int)))),
+                 (int, [int]), [[int]], Row(()), [(int, Row((str,)))],
+                 Row((str, (str, type(None), [str]), int)), Row(((int, [str]),))]
+    atoms: list[object] = [0, True, 1.5, "a", None, [], (), {}, ["a"], [1], [True], [1, "a"],
+                           ["a", 1], [["a", 1]], [[1]], [[]], [None, 1, ["x"], [1, 2]],
+                           ["a", 1, ["x"], [1, 2]], ["a", 1, ["x"], [1, True]],
+                           ["a", 1, ("x",), [1, 2]], ["a", 1, ["x"], [1, 2], 3], [1, ["b"]],
+                           [["b"]], [[2, 3], [4]], [[2, "3"]], ["a", None, 1], ["a", ["b"], 1],
+                           ["a", [2], 1], ["a", "b", True], [["b"]], [[2]]]
+    values = atoms + [list(pair) for pair in itertools.product(atoms[:8], repeat=2)]
+    for template in templates:
+        check = shape(template)
+        for value in values:
+            assert check(value) is _reference_fits(value, template), (template, value)

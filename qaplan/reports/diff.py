@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from qaplan.formats.plan import Activity, FollowUp, Plan
@@ -199,10 +200,15 @@ def year_fold(from_year: int, to_year: int) -> Fold:
 
 def valid_year_facts(facts: Any) -> bool:
     """Whether decoded facts have the shape `year_facts` gives."""
-    from qaplan.engine.folds import Row, fits
+    return _year_facts_shape()(facts) and all(row[2] in YEAR_KINDS for row in facts[1])
 
-    template = Row((str, [Row((_TEXT, str, str, _VALUE, _VALUE, _TEXT))]))
-    return fits(facts, template) and all(row[2] in YEAR_KINDS for row in facts[1])
+
+@cache
+def _year_facts_shape() -> Callable[[Any], bool]:
+    """The shape of `year_facts` (made on first use: the engine is not imported before)."""
+    from qaplan.engine.folds import Row, shape
+
+    return shape(Row((str, [Row((_TEXT, str, str, _VALUE, _VALUE, _TEXT))])))
 
 
 def _change(plan: str, row: list[Any]) -> Change:

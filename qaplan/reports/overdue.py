@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from qaplan import i18n
-from qaplan.engine.folds import Fold, Row, fits
+from qaplan.engine.folds import Fold, Row, shape
 from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Style
@@ -31,7 +31,7 @@ _STATES = {state.value: state for state in State}
 _TEXT = (str, type(None))
 # An item's facts (`OverdueItem.as_facts`): plan, file, id, title, end, due, days, state,
 # owners, kind, case.
-_ITEM = Row((_TEXT, str, str, str, str, str, int, _TEXT, [str], str, _TEXT))
+_ITEM = shape(Row((_TEXT, str, str, str, str, str, int, _TEXT, [str], str, _TEXT)))
 
 
 @lru_cache(maxsize=4096)
@@ -85,7 +85,7 @@ class OverdueItem:
     @staticmethod
     def valid_facts(facts: Any) -> bool:
         """Whether decoded facts are an item as `as_facts` writes it."""
-        if not fits(facts, _ITEM):
+        if not _ITEM(facts):
             return False
         kind, state = facts[9], facts[7]
         if kind not in ("activity", "measure") or (kind == "activity" and state is not None
@@ -256,10 +256,10 @@ def overdue_facts(entry: PlanEntry, earlier: Earlier, as_of: date,
 
 def valid_overdue_facts(facts: Any) -> bool:
     """Whether decoded facts are a plan's as `overdue_facts` writes them."""
-    return (fits(facts, _PLAN) and all(OverdueItem.valid_facts(item) for item in facts[0]))
+    return (_PLAN(facts) and all(OverdueItem.valid_facts(item) for item in facts[0]))
 
 
-_PLAN = Row(([list], [Row((str, str))], [str]))  # items, owner names, owner keys used
+_PLAN = shape(Row(([list], [Row((str, str))], [str])))  # items, owner names, owner keys used
 
 
 def overdue_fold(as_of: date, within: int | None) -> Fold:

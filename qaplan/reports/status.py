@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from qaplan import i18n
-from qaplan.engine.folds import Fold, Row, fits
+from qaplan.engine.folds import Fold, Row, shape
 from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
@@ -153,11 +153,11 @@ def status_facts(entry: PlanEntry, earlier: Earlier, as_of: date, year: int,
 
 def valid_status_facts(facts: Any) -> bool:
     """Whether decoded facts are a plan's as `status_facts` writes them."""
-    return fits(facts, _FACTS) and all(OverdueItem.valid_facts(item) for item in facts[6])
+    return _FACTS(facts) and all(OverdueItem.valid_facts(item) for item in facts[6])
 
 
 # id, title, activities, counts by state, overdue, missing follow-up, listed items
-_FACTS = Row((str, str, int, Row((int,) * len(STATE_KEYS)), int, int, [list]))
+_FACTS = shape(Row((str, str, int, Row((int,) * len(STATE_KEYS)), int, int, [list])))
 
 
 def status_fold(as_of: date, year: int, within: int | None) -> Fold:

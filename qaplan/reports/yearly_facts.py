@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qaplan.engine.folds import Fold, Row, fits
+from qaplan.engine.folds import Fold, Row, shape
 from qaplan.formats.plan import Activity
 from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier, with_history
@@ -260,7 +260,7 @@ def _row(activity: Activity, due: date | None, state: State | None, note: str | 
 def valid_listing(facts: Any) -> bool:
     """Whether decoded facts have the shape `yearly_facts` (and `markdown_facts`) give: each
     question's indexes within the plan's rows, `next`'s paired with a due date."""
-    if not fits(facts, _FACTS):
+    if not _FACTS(facts):
         return False
     rows, answered = facts[5], facts[6]
     following = answered[NEXT]
@@ -277,8 +277,8 @@ def valid_yearly_facts(facts: Any) -> bool:
 
 _FIGURES = Row((int, int, int, int, int, Row((int,) * len(STATE_KEYS))))
 # unit, plan id, language, figures for the year and the one before, rows, questions' indexes
-_FACTS = Row(((str, type(None)), str, str, _FIGURES, _FIGURES, [str],
-              Row(([int], [int], [(int, type(None))], [int]))))
+_FACTS = shape(Row(((str, type(None)), str, str, _FIGURES, _FIGURES, [str],
+                    Row(([int], [int], [(int, type(None))], [int])))))
 
 
 def yearly_fold(as_of: date, year: int) -> Fold:
