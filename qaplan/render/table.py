@@ -67,8 +67,9 @@ def _cells(section: Section, columns: list[Column]) -> Callable[[], Iterator[lis
     def cells() -> Iterator[list[str]]:
         for row in section.body:
             texts = ["" if value is None else str(value) for value in map(row.get, keys)]
-            # Most cells are printable as they are (str.isprintable is fast in C).
-            yield [text if text.isprintable() else printable(text) for text in texts]
+            # Most rows are printable as they are (checked in C, a row at a time).
+            yield (texts if all(map(str.isprintable, texts))
+                   else [text if text.isprintable() else printable(text) for text in texts])
 
     return cells
 
@@ -123,7 +124,7 @@ def two_passes(rows: Callable[[], Iterator[list[str]]], widths: list[int],
 
 def stripped_blocks(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
     """The rows with their cells stripped, KEEP rows to a block."""
-    while block := [[cell.strip() for cell in row] for row in islice(rows, KEEP)]:
+    while block := [list(map(str.strip, row)) for row in islice(rows, KEEP)]:
         yield block
 
 

@@ -31,7 +31,9 @@ _STATES = {state.value: state for state in State}
 _TEXT = (str, type(None))
 # An item's facts (`OverdueItem.as_facts`): plan, file, id, title, end, due, days, state,
 # owners, kind, case.
-_ITEM = shape(Row((_TEXT, str, str, str, str, str, int, _TEXT, [str], str, _TEXT)))
+_ITEMS = shape([Row((_TEXT, str, str, str, str, str, int, _TEXT, [str], str, _TEXT))])
+_KINDS = frozenset(("activity", "measure"))
+_ACTIVITY_STATES = frozenset((None, *_STATES))
 
 
 @lru_cache(maxsize=4096)
@@ -83,16 +85,16 @@ class OverdueItem:
                    tuple(map(_shared, owners)), kind, case)
 
     @staticmethod
-    def valid_facts(facts: Any) -> bool:
-        """Whether decoded facts are an item as `as_facts` writes it."""
-        if not _ITEM(facts):
+    def valid_facts(items: Any) -> bool:
+        """Whether decoded facts are a list of items as `as_facts` writes them (a warm report
+        checks every plan's, so the checks go over a whole list at a time)."""
+        if not _ITEMS(items) or not {item[9] for item in items} <= _KINDS:
             return False
-        kind, state = facts[9], facts[7]
-        if kind not in ("activity", "measure") or (kind == "activity" and state is not None
-                                                   and state not in _STATES):
+        if not {item[7] for item in items if item[9] == "activity"} <= _ACTIVITY_STATES:
             return False
         try:
-            _day(facts[5])
+            for due in {item[5] for item in items}:
+                _day(due)
         except ValueError:
             return False
         return True
@@ -256,7 +258,7 @@ def overdue_facts(entry: PlanEntry, earlier: Earlier, as_of: date,
 
 def valid_overdue_facts(facts: Any) -> bool:
     """Whether decoded facts are a plan's as `overdue_facts` writes them."""
-    return (_PLAN(facts) and all(OverdueItem.valid_facts(item) for item in facts[0]))
+    return _PLAN(facts) and OverdueItem.valid_facts(facts[0])
 
 
 _PLAN = shape(Row(([list], [Row((str, str))], [str])))  # items, owner names, owner keys used

@@ -153,7 +153,7 @@ def status_facts(entry: PlanEntry, earlier: Earlier, as_of: date, year: int,
 
 def valid_status_facts(facts: Any) -> bool:
     """Whether decoded facts are a plan's as `status_facts` writes them."""
-    return _FACTS(facts) and all(OverdueItem.valid_facts(item) for item in facts[6])
+    return _FACTS(facts) and OverdueItem.valid_facts(facts[6])
 
 
 # id, title, activities, counts by state, overdue, missing follow-up, listed items
