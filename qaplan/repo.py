@@ -70,8 +70,7 @@ def discover(
         if not root.exists():
             raise QaplanError(f"{given}: no such file or directory")
         if root.is_dir():
-            for file in _walk(root, unreadable):
-                display = display_path(file)
+            for file, display in _walk(root, unreadable):
                 found.setdefault(display, Candidate(file, display, False, given))
         else:
             display = display_path(root)
@@ -79,19 +78,31 @@ def discover(
     return [found[key] for key in sorted(found)]
 
 
-def _walk(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
-    files: list[Path] = []
+def _walk(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[tuple[Path, str]]:
+    """Each YAML file under `root` with its `display_path`, worked out from the directory's
+    (a relative path a file, from a repository of thousands, costs more than reading its cache
+    entry)."""
+    files: list[tuple[Path, str]] = []
 
     def failed(error: OSError) -> None:
         if unreadable is not None and error.filename is not None:
             unreadable.append((Path(error.filename), error.strerror or type(error).__name__))
 
+    try:
+        base = os.path.relpath(root)
+        if base.startswith(".."):
+            base = os.path.abspath(root)
+    except ValueError:  # another drive
+        base = str(root)
     for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(
             name for name in dirnames if not name.startswith(".") and name not in SKIPPED_DIRS
         )
+        below = os.path.relpath(dirpath, root)
+        prefix = base if below == "." else below if base == "." else os.path.join(base, below)
+        prefix = "" if prefix == "." else Path(prefix).as_posix() + "/"
         files.extend(
-            Path(dirpath, name) for name in filenames
+            (Path(dirpath, name), _printable(prefix + name)) for name in filenames
             if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
         )
     return files
@@ -145,7 +156,7 @@ def repository_files(root: Path) -> list[str]:
     listed = _git_files(root)
     if listed is None:
         start = len(str(root)) + 1
-        listed = [str(file)[start:].replace(os.sep, "/") for file in _walk(root)]
+        listed = [str(file)[start:].replace(os.sep, "/") for file, _ in _walk(root)]
     files = []
     for rel in listed:
         parts = rel.split("/")

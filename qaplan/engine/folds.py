@@ -13,6 +13,7 @@ other files, so its facts are worked out by the report each time and never cache
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -159,15 +160,16 @@ def _row(template: Row) -> Check:
              if _types(part) is not None or isinstance(part, list)]  # a list or a Row: a list
     allowed = tuple(types for _, types in typed)
     places = [at for at, _ in typed]
-    deep = [(at, shape(part)) for at, part in enumerate(template) if _types(part) is None]
-    contains = frozenset.__contains__
+    deep = [at for at, part in enumerate(template) if _types(part) is None]
+    inner = [shape(template[at]) for at in deep]
+    contains, call = frozenset.__contains__, operator.call
 
     def check(value: Any) -> bool:
         if type(value) is not list or len(value) != size:
             return False
         items = value if len(places) == size else [value[at] for at in places]
         return (all(map(contains, allowed, map(type, items)))
-                and all(inner(value[at]) for at, inner in deep))
+                and all(map(call, inner, map(value.__getitem__, deep))))
     return check
 
 

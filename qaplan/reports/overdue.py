@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from qaplan import i18n
 from qaplan.engine.folds import Fold, Row, shape
@@ -19,13 +19,6 @@ from qaplan.reports.cases import CaseEntry, measure_days_overdue, measure_state_
 from qaplan.reports.continued import Earlier, with_history
 from qaplan.reports.owners import OwnerNames
 from qaplan.values import State
-
-Text = TypeVar("Text", str, None)
-
-
-def _shared(text: Text) -> Text:
-    return text if text is None else sys.intern(text)
-
 
 _STATES = {state.value: state for state in State}
 _TEXT = (str, type(None))
@@ -80,9 +73,11 @@ class OverdueItem:
         plan, file, key, title, end, due, days, state, owners, kind, case = facts
         # One copy of each repeated value (plan, file, id, due date, owner keys): a report
         # over 10,000 plans holds hundreds of thousands of items.
-        return cls(_shared(plan), _shared(file), _shared(key), title, _shared(end), _day(due), days,
+        intern = sys.intern
+        return cls(plan if plan is None else intern(plan), intern(file), intern(key), title,
+                   intern(end), _day(due), days,
                    _STATES[state] if state is not None and kind == "activity" else state,
-                   tuple(map(_shared, owners)), kind, case)
+                   tuple(map(intern, owners)), kind, case)
 
     @staticmethod
     def valid_facts(items: Any) -> bool:
@@ -389,7 +384,8 @@ class ItemCells:
         if state is None:
             state = self.states[item.state] = state_text(item.state, self.language)
         return {
-            "plan": item.source,  # a measure shows its case id where an activity shows its plan
+            # a measure shows its case id where an activity shows its plan (`source`)
+            "plan": item.plan if item.plan is not None else item.case or "",
             "kind": item.kind,
             "file": item.file,
             "id": item.id,
