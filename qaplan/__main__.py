@@ -1,3 +1,3 @@
-from qaplan.cli import main
+from qaplan.cli import run
 
-main()
+run()

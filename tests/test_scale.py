@@ -125,3 +125,19 @@ def test_a_run_without_the_cache_leaves_nothing_behind(many: Path, tmp_path: Pat
     assert "plans checked" in done.stdout
     assert list(scratch.iterdir()) == []
     assert not (many / ".qaplan_cache").exists()
+
+
+@pytest.mark.parametrize("command", [["overdue", "--format", "json"], ["report", "--format", "json"],
+                                     ["overdue", "--fail-on-overdue"]])
+def test_the_program_ends_with_all_its_output_and_its_exit_code(many: Path, command: list[str]) -> None:
+    # `python -m qaplan` ends its process without tearing down what a report built: the
+    # whole output still arrives through the pipe, with the command's exit code.
+    expected = run_cli(*command, "--as-of", AS_OF)
+    done = subprocess.run([sys.executable, "-m", "qaplan", *command, "--as-of", AS_OF],
+                          cwd=many, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (expected.exit_code, expected.stdout)
+    assert len(done.stdout) > 10_000
+    missing = subprocess.run([sys.executable, "-m", "qaplan", "status", "nowhere"], cwd=many,
+                             capture_output=True, text=True, check=False)
+    assert missing.returncode == 2
+    assert "nowhere: no such file or directory" in missing.stderr

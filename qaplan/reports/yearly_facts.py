@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from qaplan.engine.folds import Fold, Row, shape
@@ -216,6 +217,7 @@ def yearly_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -> 
 # leaves as it is and the row does not hold (these are all but never in plan text), named
 # first.
 _QUOTES = ("\x7f", "\x80", "\x81", "\x82", '"')
+_QUOTE_SET = frozenset(_QUOTES)
 
 
 def kept_row(text: str) -> str:
@@ -264,15 +266,17 @@ def valid_listing(facts: Any) -> bool:
         return False
     rows, answered = facts[5], facts[6]
     following = answered[NEXT]
-    indexes = [index for at, listed in enumerate(answered) if at != NEXT for index in listed]
-    indexes += following[0::2]
-    return (len(following) % 2 == 0 and all(type(due) in (int, type(None)) for due in following[1::2])
-            and all(type(index) is int and 0 <= index < len(rows) for index in indexes))
+    indexes = [*chain.from_iterable(listed for at, listed in enumerate(answered) if at != NEXT),
+               *following[0::2]]
+    # The shape made every due date an int or None (never a bool), and every index but
+    # `next`'s an int.
+    return (len(following) % 2 == 0 and None not in following[0::2]
+            and (not indexes or (min(indexes) >= 0 and max(indexes) < len(rows))))
 
 
 def valid_yearly_facts(facts: Any) -> bool:
     """`valid_listing`, and each row kept as `kept_row` writes it."""
-    return valid_listing(facts) and all(row[:1] in _QUOTES for row in facts[5])
+    return valid_listing(facts) and {row[:1] for row in facts[5]} <= _QUOTE_SET
 
 
 _FIGURES = Row((int, int, int, int, int, Row((int,) * len(STATE_KEYS))))
