@@ -69,6 +69,8 @@ def _leave(code: object) -> None:
     (a tenth of a large report's time). Anything unusual is left to Python's own exit."""
     if code is not None and type(code) is not int:
         return  # a message to print on the way out
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # a profiler or a coverage tool writes its findings at the end
     try:
         sys.stdout.flush()
         sys.stderr.flush()
