@@ -127,13 +127,10 @@ class Cache:
 
     def put(self, key: str, entry: dict[str, Any], data: Any) -> bool:
         """Write a signed entry: its fields and `data`, as JSON; False when it was not written."""
-        try:
-            head = json.dumps({**entry, "key": key}, ensure_ascii=False, separators=(",", ":"))
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError, RecursionError):
+        head, text = compact_json({**entry, "key": key}), compact_json(data)
+        if head is None or text is None:
             return False  # nothing JSON can hold is worth a cache entry
-        return self.put_raw(key, head.encode("utf-8", "surrogatepass"),
-                            text.encode("utf-8", "surrogatepass"))
+        return self.put_raw(key, head, text)
 
     def put_raw(self, key: str, head: bytes, data: bytes) -> bool:
         """Sign and write an entry: `MAC DIGEST`, the fields line `head`, then the `data` line."""
@@ -149,6 +146,16 @@ class Cache:
         except OSError:
             return False  # a cache that cannot be written is merely a slower run
         return True
+
+
+def compact_json(value: Any) -> bytes | None:
+    """`value` as compact JSON text (UTF-8, names that are not UTF-8 kept as they are), or
+    None when JSON cannot hold it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _digest(data: bytes) -> bytes:
@@ -169,21 +176,18 @@ def _read_regular(path: str | Path, with_data: bool) -> tuple[bytes, bytes, byte
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None
-        chunks = []
-        if with_data:  # one read of the whole entry (and one that finds its end)
-            while chunk := os.read(fd, max(info.st_size + 1, _HEAD_READ)):
-                chunks.append(chunk)
-        else:  # enough of it for its first two lines
-            while chunk := os.read(fd, _HEAD_READ):
-                chunks.append(chunk)
-                first = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                if first.find(b"\n", first.find(b"\n") + 1) >= 0:
-                    break
+        # The whole entry (one read, and one that finds its end), or its first two lines.
+        size = max(info.st_size + 1, _HEAD_READ) if with_data else _HEAD_READ
+        content = b""
+        while chunk := os.read(fd, size):
+            content += chunk
+            if not with_data and content.find(b"\n", content.find(b"\n") + 1) >= 0:
+                break
     except OSError:
         return None
     finally:
         os.close(fd)
-    seal, _, rest = b"".join(chunks).partition(b"\n")
+    seal, _, rest = content.partition(b"\n")
     head, found, data = rest.partition(b"\n")
     if not found:
         return None

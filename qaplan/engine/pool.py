@@ -16,7 +16,6 @@ from datetime import date
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
 
 from qaplan.engine import files
 from qaplan.engine.results import ConfigResult, FileResult
@@ -189,7 +188,9 @@ def check_chunk(
             else:
                 key = None
         elif scratch is not None and keep_data and data is not None:
-            text = _json(data)
+            from qaplan.cache import compact_json  # a spill: cache.py is not loaded yet
+
+            text = compact_json(data)
             key = None if text is None else scratch.put(text)
             if key is not None:
                 result.keep_in(key)
@@ -207,17 +208,6 @@ def check_chunk(
             result.data = None
         results.append(result)
     return results
-
-
-def _json(data: Any) -> bytes | None:
-    """The data as JSON text, or None when JSON cannot hold it (it then stays in memory)."""
-    import json
-
-    try:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError, RecursionError):
-        return None
-    return text.encode("utf-8", "surrogatepass")
 
 
 def check_in_pool(

@@ -18,7 +18,7 @@ from qaplan import i18n
 from qaplan.formats.deviation import Deviation
 from qaplan.formats.plan import Activity, Plan
 from qaplan.reports.cases import measure_state_on
-from qaplan.reports.overdue import state_text
+from qaplan.reports.item_cells import state_text
 from qaplan.reports.owners import OwnerNames
 from qaplan.values import State, printable
 

@@ -20,7 +20,8 @@ from qaplan.reports.cases import (
     measure_state_on,
     state_on,
 )
-from qaplan.reports.overdue import OverdueItem, case_items, item_cells, item_style, sort_key
+from qaplan.reports.item_cells import item_cells, item_style
+from qaplan.reports.overdue import OverdueItem, case_items, sort_key
 from qaplan.values import CATEGORIES
 from qaplan.words import plural
 

@@ -7,14 +7,8 @@ from typing import Any
 
 from qaplan import i18n
 from qaplan.render.view import Cell, Column, Rows, Section, Style, View
-from qaplan.reports.overdue import (
-    ItemCells,
-    OverdueItem,
-    OverdueReport,
-    OwnerGroup,
-    item_style,
-    report_columns,
-)
+from qaplan.reports.item_cells import ItemCells, item_style, report_columns
+from qaplan.reports.overdue import OverdueItem, OverdueReport, OwnerGroup
 from qaplan.words import plural
 
 

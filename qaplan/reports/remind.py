@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from qaplan import i18n
-from qaplan.reports.overdue import OverdueItem, due_text, overdue_report
+from qaplan.reports.item_cells import due_text
+from qaplan.reports.overdue import OverdueItem, overdue_report
 from qaplan.values import printable
 
 TYPE_CHECKING = False

@@ -14,15 +14,8 @@ from qaplan.formats.plan import Activity, Plan
 from qaplan.render.view import Cell, Column, Section, Style, View
 from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier, with_history
-from qaplan.reports.overdue import (
-    OverdueItem,
-    days_overdue,
-    item_cells,
-    item_style,
-    plan_items,
-    report_columns,
-    sort_key,
-)
+from qaplan.reports.item_cells import item_cells, item_style, report_columns
+from qaplan.reports.overdue import OverdueItem, days_overdue, plan_items, sort_key
 from qaplan.values import State
 from qaplan.words import plural
 
