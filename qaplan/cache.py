@@ -187,11 +187,12 @@ def _read_regular(path: str | Path, with_data: bool) -> tuple[bytes, bytes, byte
         return None
     finally:
         os.close(fd)
-    seal, _, rest = content.partition(b"\n")
-    head, found, data = rest.partition(b"\n")
-    if not found:
+    first = content.find(b"\n")
+    second = content.find(b"\n", first + 1) if first >= 0 else -1
+    if second < 0:
         return None
-    return seal, head, data if with_data else None
+    # sliced once each: the data of a large entry is not copied twice
+    return content[:first], content[first + 1:second], content[second + 1:] if with_data else None
 
 
 _HEAD_READ = 8192  # bytes read at a time for an entry's first lines

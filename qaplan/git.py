@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -261,19 +261,37 @@ def source_of(paths: list[str]) -> Source:
     """The commit of the plans under `paths` (relative to the current directory) and whether
     a YAML file there differs from it (other files, such as a report written beside the
     plans or the cache, do not count); outside git, says why instead of failing."""
-    here = Path.cwd()
+    return start_source(paths)()
+
+
+def start_source(paths: list[str]) -> Callable[[], Source]:
+    """Start asking git what `source_of` answers, in one `git status` that runs beside the
+    report; the function returned waits for it and gives the answer."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    # v2 with --branch: the commit on a "# branch.oid" line ("(initial)" before the first),
+    # then an entry a changed or untracked file; -z ends each with a NUL (a rename adds its
+    # old path as one more).
+    command = ["git", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
+               "--", *paths]
     try:
-        top = _git(["rev-parse", "--show-toplevel"], here)
-        if top.returncode != 0:
+        process = subprocess.Popen(command, cwd=Path.cwd(), env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:  # no git on PATH (or it cannot be run)
+        return lambda: Source(None, False, "git is not installed")
+
+    def answer() -> Source:
+        out, _ = process.communicate()
+        if process.returncode != 0:  # outside a work tree (or one git cannot read)
             return Source(None, False, "not in a git repository")
-        head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], here)
-        if head.returncode != 0:
+        entries = out.decode("utf-8", "surrogateescape").split("\0")
+        head = next((entry[len(_OID):] for entry in entries if entry.startswith(_OID)), None)
+        if head is None or not head or head == "(initial)":
             return Source(None, True, "no commit yet")
-        changed = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
-                       here)
-    except QaplanError:
-        return Source(None, False, "git is not installed")
-    # -z: "XY path" entries separated by NUL (a rename adds its old path as one more entry)
-    entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    yaml = any(entry.endswith((".yaml", ".yml")) for entry in entries)
-    return Source(head.stdout.decode().strip(), changed.returncode != 0 or yaml)
+        yaml = any(entry.endswith((".yaml", ".yml")) for entry in entries
+                   if not entry.startswith("# "))
+        return Source(head, yaml)
+
+    return answer
+
+
+_OID = "# branch.oid "

@@ -26,7 +26,7 @@ def _facts_entries(root: Path) -> list[Path]:
     """The cache entries that hold a report's facts (their fields line is the key alone)."""
     found = []
     for path in (root / DIRECTORY).rglob("*.json"):
-        lines = path.read_bytes().split(b"\n")
+        lines = path.read_bytes().split(b"\n", 2)  # the texts of some facts hold newlines
         if len(lines) == 3 and set(json.loads(lines[1])) == {"key"}:
             found.append(path)
     return found
@@ -158,3 +158,38 @@ def test_a_shape_agrees_with_the_rule_item_by_item() -> None:
         check = shape(template)
         for value in values:
             assert check(value) is _reference_fits(value, template), (template, value)
+
+
+def _texts(entry: object, earlier: object, count: int) -> list[object]:
+    """Facts with texts to keep apart: newlines, quotes, non-ASCII, empty ones."""
+    texts = ["", 'a "quoted"\nline', "å\u2028ø\x00", *(f"{n}\n" for n in range(count))]
+    return [count, texts, {"after": True}]
+
+
+def test_texts_kept_apart_come_back_as_they_were_written() -> None:
+    from qaplan.engine.folds import Fold
+
+    fold = Fold("texts", "plan", _texts, (3,), apart=1)
+    data = fold.facts(None)  # type: ignore[arg-type]
+    head, _, rest = data.partition(b"\n")
+    assert json.loads(head) == [3, [0, 15, 8, 2, 2, 2], {"after": True}]  # lengths in bytes
+    value = fold.decode(data)
+    assert [bytes(text).decode() for text in value[1]] == _texts(None, None, 3)[1]
+    assert value[::2] == [3, {"after": True}]
+    assert rest == b"".join(bytes(text) for text in value[1])  # views of what was read
+
+
+@pytest.mark.parametrize("damaged", [
+    b"[3,[0,16,8,2,2,2],{}]\nshort",  # fewer bytes than the lengths say
+    b"[3,[0,16,8,2,2,2],{}]",  # no texts at all
+    b"[3,[-1,1],{}]\nab",  # a negative length
+    b"[3,[true,1],{}]\nab",  # a length that is not a number
+    b"[3,5,{}]\nabcde",  # lengths that are not a list
+    b"[3]\n",  # no place for the lengths
+    b"{}\n",
+])
+def test_texts_that_do_not_match_their_lengths_are_refused(damaged: bytes) -> None:
+    from qaplan.engine.folds import Fold
+
+    with pytest.raises(ValueError):
+        Fold("texts", "plan", _texts, (3,), apart=1).decode(damaged)

@@ -4,12 +4,13 @@ commit line and the language of each unit, through the command line."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, write
 from hypothesis import given
 from hypothesis import strategies as st
 from report_units import AS_OF, build
@@ -250,3 +251,42 @@ def test_json_lines_keep_each_row_on_one_line() -> None:
     assert '        {"id": "A1", "title": "Ö \\"quoted\\" <x>", "reasons": ["overdue"], ' \
            '"due": null},' in lines
     assert '      "plans": ["a", "b"],' in lines and lines[0] == "{" and lines[-1] == "}"
+
+
+def test_the_source_in_each_state_of_a_repository(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`source_of` (one `git status` that runs beside the report): outside git, before the
+    first commit, clean, a YAML file changed or renamed away, another file changed."""
+    from qaplan.git import Source, source_of
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=q", "-c", "user.email=q@example.org",
+                               "-c", "commit.gpgsign=false", *args], check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    paths = ["plans", "qaplan.yaml"]
+    assert source_of(paths) == Source(None, False, "not in a git repository")
+    git("init", "-q")
+    write(tmp_path / "plans/a.yaml", "plan: {}\n")
+    assert source_of(paths) == Source(None, True, "no commit yet")
+    git("add", "-A")
+    git("commit", "-qm", "plans")
+    first = git("rev-parse", "HEAD")
+    assert source_of(paths) == Source(first, False)
+    write(tmp_path / "notes.txt", "not a plan\n")
+    write(tmp_path / "plans/README.md", "not a plan either\n")
+    assert source_of(paths) == Source(first, False)
+    git("mv", "plans/a.yaml", "plans/a.txt")  # the YAML file is gone from the plans
+    assert source_of(paths) == Source(first, True)
+    git("commit", "-qm", "renamed")
+    assert source_of(paths) == Source(git("rev-parse", "HEAD"), False)
+    write(tmp_path / "qaplan.yaml", "language: sv\n")  # untracked
+    assert source_of(paths).uncommitted is True
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert source_of(paths) == Source(None, False, "git is not installed")

@@ -114,7 +114,21 @@ def test_the_library_report_and_its_streamed_json_agree(tmp_path: Path,
     result = yearly_report(workspace.plans(), workspace.units, date.fromisoformat(AS_OF),
                            source_of(["plans", "qaplan.yaml"]),
                            earlier=workspace.earlier_activities())
-    streamed = io.StringIO()
+    streamed = io.BytesIO()
     write_report(result, streamed.write)
     printed = run_cli("report", "--as-of", AS_OF, "-f", "json").stdout
-    assert streamed.getvalue() == leaves_inline(result.as_json()) == printed
+    assert streamed.getvalue().decode() == leaves_inline(result.as_json()) == printed
+
+
+@pytest.mark.parametrize("batch", [1, 3, 4, 5, 7, 1000])
+def test_listed_lines_are_written_in_batches_without_a_seam(batch: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """However the texts fall into batches (one that ends on the last text included), the
+    lines come out one `between` apart, no separator first or last."""
+    from qaplan.render import yearly_json
+
+    monkeypatch.setattr(yearly_json, "_BATCH", batch)
+    texts = [b"a", b"bb\ncc", b"d", b"", b"ee"]  # a plan's lines, a line, an empty text
+    written: list[bytes] = []
+    yearly_json._items(texts, b",\n  ", written.append)
+    assert b"".join(written) == b"a,\n  bb,\n  cc,\n  d,\n  ,\n  ee"

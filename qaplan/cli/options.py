@@ -96,6 +96,18 @@ def out(text: str) -> None:
     sys.stdout.write(text)
 
 
+def out_utf8(data: bytes) -> None:
+    """Write text given as UTF-8 bytes to stdout: straight to its buffer when stdout writes
+    UTF-8, else as text in its own encoding."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or (stream.encoding or "").lower().replace("-", "") != "utf8":
+        stream.write(data.decode("utf-8", "surrogatepass"))
+        return
+    stream.flush()  # what was written as text comes first
+    buffer.write(data)
+
+
 def notes(lines: Sequence[str]) -> None:
     """Write each line to stderr (what the user should know beside the output)."""
     for line in lines:

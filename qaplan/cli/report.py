@@ -24,6 +24,7 @@ from qaplan.cli.options import (
     load_workspace,
     notes,
     out,
+    out_utf8,
 )
 from qaplan.errors import QaplanError
 
@@ -70,7 +71,7 @@ def report(
 
     Example: qaplan report --year 2025 --format html -o report.html
     """
-    from qaplan.git import source_of
+    from qaplan.git import start_source
     from qaplan.render.text import printable
     from qaplan.repo import default_paths
     from qaplan.reports.yearly import merge_yearly
@@ -90,6 +91,9 @@ def report(
         fold = markdown_fold(day, year)
     else:
         fold = yearly_fold(day, year)
+    given = paths or default_paths()
+    # git names the plans' commit while they are read
+    source = start_source([*given, "qaplan.yaml"] if Path("qaplan.yaml").is_file() else given)
     workspace = load_workspace(paths, skip_invalid, no_cache, skip_closed=not include_closed,
                                fold=fold)
     notes([printable(line) for line in workspace.notes])
@@ -97,24 +101,23 @@ def report(
     if unit is not None:
         check_choice("--unit", unit, list(units.units) if units is not None else [], "unit",
                      " in the units tree of qaplan.yaml")
-    given = paths or default_paths()
-    source = source_of([*given, "qaplan.yaml"] if Path("qaplan.yaml").is_file() else given)
-    facts = ((result.file, data)
-             for result, data in workspace.folded(fold, workspace.earlier_activities()))
-    result = merge_yearly(facts, units, day, source, year, unit=unit, language=language)
+    facts = (data for _result, data in workspace.folded(fold, workspace.earlier_activities()))
+    result = merge_yearly(facts, units, day, source(), year, unit=unit, language=language)
     if output is None:
-        _draw(result, fmt, out)
+        _draw(result, fmt, out, out_utf8)
         return
     try:
         with _replacing(output) as write:
-            _draw(result, fmt, write)
+            _draw(result, fmt, lambda text: write(text.encode("utf-8")), write)
     except OSError as exc:
         raise QaplanError(f"{output}: cannot write ({exc.strerror})") from None
     notes([f"wrote {output}"])
 
 
-def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object]) -> None:
-    """Draw the report in `fmt`, handing `write` the text as it is made."""
+def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object],
+          write_utf8: Callable[[bytes], object]) -> None:
+    """Draw the report in `fmt`, handing `write` the text as it is made (JSON: `write_utf8`
+    its UTF-8 bytes)."""
     if fmt == "html":
         from qaplan.render.html import render_report
 
@@ -126,7 +129,7 @@ def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object]) -> Non
     elif fmt == "json":
         from qaplan.render.yearly_json import write_report as write_json
 
-        write_json(result, write)
+        write_json(result, write_utf8)
     else:
         from qaplan.render import render
         from qaplan.reports.yearly_view import yearly_view
@@ -135,7 +138,7 @@ def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object]) -> Non
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[Callable[[str], object]]:
+def _replacing(path: Path) -> Iterator[Callable[[bytes], object]]:
     """A writer into a temporary file beside `path` that replaces `path` when all is written
     (readers see the old file or the new one, never half), and is removed on failure."""
     import os
@@ -146,7 +149,7 @@ def _replacing(path: Path) -> Iterator[Callable[[str], object]]:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
+        with open(fd, "wb") as handle:
             yield handle.write
             handle.flush()
             os.fsync(handle.fileno())

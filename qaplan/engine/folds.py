@@ -16,6 +16,7 @@ import json
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from qaplan.engine.results import Entry, FileResult
@@ -44,17 +45,41 @@ class Fold:
     # Whether decoded facts have the shape `function` gives (a module-level function too): an
     # entry that does not (damaged, or of another shape) is a miss, never an error in a report.
     valid: Callable[[Any], bool] | None = None
+    # The place in the facts (a list) of a list of texts kept apart from the JSON, as UTF-8
+    # bytes after it: a report copies them out as they are, never decoding them.
+    apart: int | None = None
 
     def key(self, cache: Cache, data_key: str) -> str:
         """The facts' entry: the file's entry (its content, path, repository file, qaplan's
         code) and this fold with its arguments."""
         return cache.key(data_key.encode("ascii"), "fold", self.name, repr(self.args))
 
-    def facts(self, entry: Entry, earlier: dict[str, Any] | None = None) -> bytes:
-        """The facts of one file as JSON text."""
+    def facts(self, entry: Entry | Any, earlier: dict[str, Any] | None = None) -> bytes:
+        """The facts of one file as JSON text; with `apart`, the JSON on one line (its texts
+        replaced by their lengths) and the texts after it."""
         value = self.function(entry, earlier or {}, *self.args)
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
+        texts: list[bytes] = []
+        if self.apart is not None:
+            value = list(value)
+            texts = [text.encode("utf-8", "surrogatepass") for text in value[self.apart]]
+            value[self.apart] = [len(text) for text in texts]
+        head = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
             "utf-8", "surrogatepass")
+        return head if self.apart is None else b"".join((head, b"\n", *texts))
+
+    def decode(self, facts: bytes) -> Any:
+        """The facts from `facts` as `facts()` wrote them; ValueError when they are not."""
+        if self.apart is None:
+            return json.loads(facts)
+        cut = facts.index(b"\n")  # compact JSON holds no newline
+        value = json.loads(facts[:cut])
+        lengths = value[self.apart] if type(value) is list and len(value) > self.apart else None
+        if (type(lengths) is not list or set(map(type, lengths)) - {int}
+                or min(lengths, default=0) < 0 or sum(lengths) != len(facts) - cut - 1):
+            raise ValueError("the texts kept apart do not match their lengths")
+        ends = list(accumulate(lengths, initial=cut + 1))
+        value[self.apart] = list(map(facts.__getitem__, map(slice, ends, ends[1:])))
+        return value
 
     def applies(self, result: FileResult) -> bool:
         """Whether the facts of `result` depend on that file alone (and so may be cached); a
@@ -99,7 +124,7 @@ def facts_of(fold: Fold, result: FileResult, earlier: dict[str, Any] | None) -> 
         facts = fold.facts(result.entry(result.build()), earlier)
         if cache is not None and key is not None:
             keep(cache, key, facts)
-    return json.loads(facts)
+    return fold.decode(facts)
 
 
 def _read(fold: Fold, store: Cache, key: str) -> Any:
@@ -108,7 +133,7 @@ def _read(fold: Fold, store: Cache, key: str) -> Any:
     if found is None or found[1] is None or set(found[0]) != {"key"}:
         return None
     try:
-        facts = json.loads(found[1])
+        facts = fold.decode(found[1])
     except (ValueError, RecursionError):
         return None
     return facts if fold.valid is None or fold.valid(facts) else None

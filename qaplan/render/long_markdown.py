@@ -143,15 +143,8 @@ def _listed(unit: UnitReport, question: str, keys: list[str], year: int, seen: _
 def _drawn_rows(unit: UnitReport, question: str) -> Iterator[Sequence[str]]:
     """The unit's lines for a question, a plan's at a time (`next`: one at a time, soonest due
     first)."""
-    at = QUESTIONS.index(question)
-    if at == NEXT:
-        for _listed_in, row in unit.rows(question):
-            yield (row,)
-        return
-    for listed in unit.listed:
-        indexes = listed.questions[at]
-        if indexes:  # `markdown_facts` keeps each question's lines together
-            yield listed.rows[indexes[0]:indexes[-1] + 1]
+    for text in unit.texts(question):  # `markdown_facts` keeps each question's lines together
+        yield (text.decode("utf-8", "surrogatepass"),)
 
 
 def _filled(text: str, words: _Words) -> str:
@@ -211,19 +204,8 @@ def markdown_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -
                 lines[at].append("| " + " | ".join([cells[key] for key in keys[question]]) + " |")
         if answers[NEXT]:
             dues.append(due)
-    # Each question's lines together, in the order of the questions: what a question lists
-    # is one slice of the plan's rows. A question's lines are one text (a string a line cost
-    # a fifth of a large report's memory), but for `next`'s, which are sorted across plans.
-    rows: list[str] = []
-    answered: list[list[int | None]] = []
-    for at, question_lines in enumerate(lines):
-        if at != NEXT and question_lines:
-            question_lines = ["\n".join(question_lines)]
-        indexes = range(len(rows), len(rows) + len(question_lines))
-        answered.append([x for pair in zip(indexes, dues, strict=True) for x in pair]
-                        if at == NEXT else list(indexes))
-        rows += question_lines
-    return [entry.plan.plan.unit, entry.plan.id, entry.language, now, before, rows, answered]
+    return [entry.plan.plan.unit, entry.plan.id, entry.language, now, before,
+            ["\n".join(question_lines) for question_lines in lines], dues]
 
 
 @lru_cache(maxsize=1)
@@ -236,6 +218,7 @@ def _keys() -> dict[str, list[str]]:
 def markdown_fold(as_of: date, year: int) -> Fold:
     """The report's per-plan work for Markdown, done where each plan is checked."""
     from qaplan.engine.folds import Fold
-    from qaplan.reports.yearly_facts import valid_listing
+    from qaplan.reports.yearly_facts import TEXTS, valid_listing
 
-    return Fold("yearly-markdown", "plan", markdown_facts, (as_of, year), valid_listing)
+    return Fold("yearly-markdown", "plan", markdown_facts, (as_of, year), valid_listing,
+                apart=TEXTS)

@@ -2,7 +2,8 @@
 `qaplan.render.json.leaves_inline` (each listed activity on one line), byte for byte, without
 holding the whole text or the objects of every listed activity.
 
-A listed activity's JSON comes from its plan's facts as text and is copied, not re-encoded.
+A listed activity's line comes from its plan's facts as UTF-8 bytes (`yearly_facts`) and is
+copied out, not decoded: a question's lines of a plan are one text, indented in one pass.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from collections.abc import Callable
 
 from qaplan.render.json import leaves_inline_at
 from qaplan.reports.yearly import UnitReport, YearlyReport
-from qaplan.reports.yearly_facts import ENCODE, QUESTIONS, row_text
+from qaplan.reports.yearly_facts import ENCODE, QUESTIONS
 
-Write = Callable[[str], object]
-_FLUSH = 2048  # pieces gathered before they are written
+Write = Callable[[bytes], object]
+# Bytes of texts (a plan's lines for a question, or a line) written at a time, about: a batch's
+# copies stay below the size that the C library maps afresh (and the kernel zeroes) for each.
+_BATCH = 32_768
 
 
 def write_report(report: YearlyReport, write: Write) -> None:
-    """Write the report's JSON, as `leaves_inline(report.as_json())` gives it."""
+    """Write the report's JSON as UTF-8, as `leaves_inline(report.as_json())` gives it."""
     head = report.head_json()
     if not report.units:  # nothing nested: the whole report is one line
-        write(ENCODE({**head, "units": []}) + "\n")
+        write(_utf8(ENCODE({**head, "units": []}) + "\n"))
         return
     chunks = ["{"]
     for key, value in head.items():
@@ -31,7 +34,11 @@ def write_report(report: YearlyReport, write: Write) -> None:
         chunks.append(("," if index else "") + "\n    ")
         _unit(unit, 2, chunks, write)
     chunks.append("\n  ]\n}\n")
-    write("".join(chunks))
+    write(_utf8("".join(chunks)))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # as the facts' texts are
 
 
 def _unit(unit: UnitReport, depth: int, chunks: list[str], write: Write) -> None:
@@ -61,22 +68,29 @@ def _questions(unit: UnitReport, depth: int, chunks: list[str], write: Write) ->
     """The questions object, each listed activity on its own line."""
     pad = "\n" + "  " * (depth + 1)
     item_pad = pad + "  "
+    between = _utf8("," + item_pad)
     chunks.append("{")
     for index, question in enumerate(QUESTIONS):
         chunks.append(f"{',' if index else ''}{pad}{ENCODE(question)}: ")
-        if not unit.answers(question):
+        texts = unit.texts(question)
+        if not texts:
             chunks.append("[]")
             continue
-        chunks.append("[")
-        block, start, separator = None, "", item_pad
-        for listed, row in unit.rows(question):
-            if listed is not block:  # the plan and file open every row of the plan's
-                block = listed
-                start = f'{{"plan": {ENCODE(listed.plan)}, "file": {ENCODE(listed.file)}, '
-            chunks.append(separator + start + row_text(row)[1:])
-            separator = "," + item_pad
-            if len(chunks) >= _FLUSH:
-                write("".join(chunks))
-                chunks.clear()
+        chunks.append("[" + item_pad)
+        write(_utf8("".join(chunks)))
+        chunks.clear()
+        _items(texts, between, write)
         chunks.append(pad + "]")
     chunks.append("\n" + "  " * depth + "}")
+
+
+def _items(texts: list[bytes], between: bytes, write: Write) -> None:
+    """The texts' lines, `between` each two: a batch of texts (about `_BATCH` bytes) is
+    joined by newlines, as a plan's lines already are, and each newline becomes `between`, all
+    in C."""
+    size = sum(map(len, texts))
+    step = max(1, len(texts) * _BATCH // max(size, 1))
+    for at in range(0, len(texts), step):
+        if at:
+            write(between)
+        write(b"\n".join(texts[at:at + step]).replace(b"\n", between))

@@ -16,7 +16,7 @@ from typing import Any
 
 from qaplan.reports import PlanEntry
 from qaplan.reports.continued import Earlier
-from qaplan.reports.yearly_facts import NEXT, QUESTIONS, Figures, row_text, yearly_facts
+from qaplan.reports.yearly_facts import NEXT, QUESTIONS, Figures, yearly_fold
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,11 +43,11 @@ class Item:
     help_needed: str | None = None
 
     @classmethod
-    def from_row(cls, plan: str, file: str, row: str) -> Item:
-        """The item from its plan, file and its text in its plan's facts (`yearly_facts`)."""
-        data = json.loads(row_text(row))
+    def from_line(cls, line: bytes) -> Item:
+        """The item from its line in its plan's facts (`yearly_facts`): its JSON."""
+        data = json.loads(line)
         due = data["due"]
-        return cls(plan, file, data["id"], data["title"], data["end"],
+        return cls(data["plan"], data["file"], data["id"], data["title"], data["end"],
                    None if due is None else date.fromisoformat(due), data["state"],
                    data["note"], tuple(data.get("reasons", ())), data.get("help_needed"))
 
@@ -66,14 +66,12 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """One plan's listed activities, as its facts keep them (JSON text, `kept_row`; or the
-    lines of `qaplan.render.long_markdown`), and, per question, which of them."""
+    """One plan's listed activities as its facts keep them: a text a question (the JSON lines
+    of `yearly_facts`, or the Markdown lines of `qaplan.render.long_markdown`, as UTF-8 joined
+    by newlines; empty where it lists none) and the due dates of `next`'s lines."""
 
-    plan: str
-    file: str
-    rows: list[str]
-    # Per question the indexes of its rows; `next` as index, due date's ordinal, index, ...
-    questions: list[list[Any]]
+    texts: list[bytes]
+    dues: list[int | None]  # ordinals, a line of `next`'s each
 
 
 @dataclass(slots=True)
@@ -104,37 +102,29 @@ class UnitReport:
     def answers(self, question: str) -> bool:
         """Whether the unit lists any activity under `question`."""
         at = QUESTIONS.index(question)
-        return any(block.questions[at] for block in self.listed)
+        return any(block.texts[at] for block in self.listed)
 
-    def rows(self, question: str) -> Iterator[tuple[Listed, str]]:
-        """The activities listed under `question` in the report's order, as (their plan's
-        listing, the activity's kept text): plan by plan, `next` soonest due first."""
+    def texts(self, question: str) -> list[bytes]:
+        """The texts of the activities listed under `question` in the report's order: plan by
+        plan a text of the plan's lines; for `next` a line a text, soonest due first."""
         at = QUESTIONS.index(question)
         if at != NEXT:
-            for block in self.listed:
-                rows = block.rows
-                for index in block.questions[at]:
-                    yield block, rows[index]
-            return
+            return [text for block in self.listed if (text := block.texts[at])]
         # Soonest first, no due date last; a tie keeps the order of the plans and activities
         # (a stable sort by the due date's ordinal).
-        blocks: list[Listed] = []
-        texts: list[str] = []
+        lines: list[bytes] = []
         dues: list[int] = []
         for block in self.listed:
-            flat = block.questions[at]
-            if flat:
-                rows = block.rows
-                texts += [rows[index] for index in flat[0::2]]
-                blocks += [block] * (len(flat) // 2)
-                dues += [_NO_DUE if due is None else due for due in flat[1::2]]
-        for index in sorted(range(len(dues)), key=dues.__getitem__):
-            yield blocks[index], texts[index]
+            if block.dues:
+                lines += block.texts[at].split(b"\n")
+                dues += [_NO_DUE if due is None else due for due in block.dues]
+        return [lines[index] for index in sorted(range(len(dues)), key=dues.__getitem__)]
 
     def items(self, question: str) -> Iterator[Item]:
-        """The activities listed under `question`, in the report's order."""
-        for block, row in self.rows(question):
-            yield Item.from_row(block.plan, block.file, row)
+        """The activities listed under `question`, in the report's order (of `yearly_facts`)."""
+        for text in self.texts(question):
+            for line in text.split(b"\n"):
+                yield Item.from_line(line)
 
     def head_json(self) -> dict[str, Any]:
         """The unit's JSON up to its questions: what it is, its plans and its figures."""
@@ -206,12 +196,13 @@ def yearly_report(
     language of every unit (default: each unit's own)."""
     if year is None:
         year = as_of.year - 1
-    facts = ((entry.file, yearly_facts(entry, earlier or {}, as_of, year)) for entry in plans)
+    fold = yearly_fold(as_of, year)  # the facts as a report reads them back
+    facts = (fold.decode(fold.facts(entry, earlier)) for entry in plans)
     return merge_yearly(facts, units, as_of, source, year, unit=unit, language=language)
 
 
 def merge_yearly(
-    facts: Iterable[tuple[str, Any]],
+    facts: Iterable[Any],
     units: Config | None,
     as_of: date,
     source: Source,
@@ -220,13 +211,13 @@ def merge_yearly(
     unit: str | None = None,
     language: str | None = None,
 ) -> YearlyReport:
-    """The report from each plan's facts (`yearly_facts`), given with its file in path order."""
+    """The report from each plan's facts (`yearly_facts`), given in path order."""
     tree = dict(units.units) if units is not None else {}
     default = (units.language if units is not None else None) or "en"
     nodes: dict[str | None, UnitReport] = {
         key: UnitReport(key, node.name, node.parent if node.parent in tree else None, default)
         for key, node in tree.items()}
-    for file, (key, plan_id, plan_language, now, before, rows, questions) in facts:
+    for key, plan_id, plan_language, now, before, texts, dues in facts:
         if key not in tree:
             key = OTHER
         node = nodes.get(key)
@@ -236,8 +227,8 @@ def merge_yearly(
         node.languages.add(plan_language)
         node.own.add_facts(now)
         node.own_previous.add_facts(before)
-        if rows:
-            node.listed.append(Listed(plan_id, file, rows, questions))
+        if any(texts):
+            node.listed.append(Listed(texts, dues))
     children: dict[str, list[str]] = {}
     for key in sorted(tree):
         parent = nodes[key].parent

@@ -1,11 +1,12 @@
 """What the yearly report keeps of one plan: its unit, its key figures for the year and the year
 before, and the activities it lists, with the questions each answers.
 
-Worked out where the plan is checked (`qaplan.engine.folds`) and kept in the cache as JSON, so
-a warm report merges these facts without building any plan. A listed activity is kept as the
-JSON object that `--format json` prints for it (less its plan and file, which the report knows):
-the JSON report copies that text, the other formats decode it when they draw the row, and a
-report over many plans holds text rather than objects.
+Worked out where the plan is checked (`qaplan.engine.folds`) and kept in the cache, so a warm
+report merges these facts without building any plan. A listed activity is kept as the line
+that `--format json` prints for it, and a question's lines of a plan as one text, kept apart
+from the facts' JSON as UTF-8 (`Fold.apart`): the JSON report copies those bytes out a plan's
+question at a time, the other formats decode a line when they draw its row, and a report over
+many plans holds a few texts a plan rather than objects.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from typing import Any
 
 from qaplan.engine.folds import Fold, Row, shape
@@ -204,43 +204,22 @@ def plan_listing(entry: PlanEntry, history: Earlier, as_of: date, year: int) -> 
 
 def yearly_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -> list[Any]:
     """One plan's facts: [unit, plan id, language, figures for `year`, for the year before,
-    the listed activities (JSON text each, `kept_row`), [done, concerns, next, help]]: each question the
-    indexes of its activities, `next` as index, due date's ordinal (or None), index, ..."""
+    [done, concerns, next, help], the due dates of `next`]. Each listed activity is the line
+    `--format json` prints for it, and each question's lines are one text (joined by
+    newlines); `next`'s due dates are ordinals (or None), one a line."""
     now, before, listed = plan_listing(entry, history, as_of, year)
-    rows = [kept_row(ENCODE(data)) for data, _answers, _due in listed]
-    return [entry.plan.plan.unit, entry.plan.id, entry.language, now, before, rows,
-            questions(listed)]
-
-
-# Kept inside the facts' own JSON, a row's JSON text would have every quote escaped, which
-# doubled the time to read the facts back. So its quotes are written as a character that JSON
-# leaves as it is and the row does not hold (these are all but never in plan text), named
-# first.
-_QUOTES = ("\x7f", "\x80", "\x81", "\x82", '"')
-_QUOTE_SET = frozenset(_QUOTES)
-
-
-def kept_row(text: str) -> str:
-    """A listed activity's JSON text as the facts keep it."""
-    quote = next(quote for quote in _QUOTES if quote not in text or quote == '"')
-    return quote + text.replace('"', quote)
-
-
-def row_text(kept: str) -> str:
-    """A listed activity's JSON text from `kept_row`'s form."""
-    return kept[1:].replace(kept[0], '"')
-
-
-def questions(listed: list[Listing]) -> list[list[int | None]]:
-    """Which listed activities answer each question, as `yearly_facts` gives them."""
-    answered: list[list[int | None]] = [[], [], [], []]
-    for index, (_data, answers, due) in enumerate(listed):
-        for question, answers_it in zip(answered, answers, strict=True):
+    start = f'{{"plan": {ENCODE(entry.plan.id)}, "file": {ENCODE(entry.file)}, '
+    lines: list[list[str]] = [[], [], [], []]
+    dues: list[int | None] = []
+    for data, answers, due in listed:
+        line = start + ENCODE(data)[1:]
+        for question_lines, answers_it in zip(lines, answers, strict=True):
             if answers_it:
-                question.append(index)
+                question_lines.append(line)
         if answers[NEXT]:
-            answered[NEXT].append(due)
-    return answered
+            dues.append(due)
+    return [entry.plan.plan.unit, entry.plan.id, entry.language, now, before,
+            ["\n".join(question_lines) for question_lines in lines], dues]
 
 
 def _row(activity: Activity, due: date | None, state: State | None, note: str | None,
@@ -260,31 +239,22 @@ def _row(activity: Activity, due: date | None, state: State | None, note: str | 
 
 
 def valid_listing(facts: Any) -> bool:
-    """Whether decoded facts have the shape `yearly_facts` (and `markdown_facts`) give: each
-    question's indexes within the plan's rows, `next`'s paired with a due date."""
+    """Whether decoded facts have the shape `yearly_facts` (and `markdown_facts`) give: a
+    text a question, and a due date a line of `next`'s (the shape made every due date an int
+    or None, never a bool)."""
     if not _FACTS(facts):
         return False
-    rows, answered = facts[5], facts[6]
-    following = answered[NEXT]
-    indexes = [*chain.from_iterable(listed for at, listed in enumerate(answered) if at != NEXT),
-               *following[0::2]]
-    # The shape made every due date an int or None (never a bool), and every index but
-    # `next`'s an int.
-    return (len(following) % 2 == 0 and None not in following[0::2]
-            and (not indexes or (min(indexes) >= 0 and max(indexes) < len(rows))))
-
-
-def valid_yearly_facts(facts: Any) -> bool:
-    """`valid_listing`, and each row kept as `kept_row` writes it."""
-    return valid_listing(facts) and {row[:1] for row in facts[5]} <= _QUOTE_SET
+    following = facts[TEXTS][NEXT]
+    return len(facts[6]) == (following.count(b"\n") + 1 if following else 0)
 
 
 _FIGURES = Row((int, int, int, int, int, Row((int,) * len(STATE_KEYS))))
-# unit, plan id, language, figures for the year and the one before, rows, questions' indexes
-_FACTS = shape(Row(((str, type(None)), str, str, _FIGURES, _FIGURES, [str],
-                    Row(([int], [int], [(int, type(None))], [int])))))
+TEXTS = 5  # the place of the questions' texts in the facts, kept apart (`Fold.apart`)
+# unit, plan id, language, figures for the year and the one before, texts, `next`'s due dates
+_FACTS = shape(Row(((str, type(None)), str, str, _FIGURES, _FIGURES, Row((bytes,) * 4),
+                    [(int, type(None))])))
 
 
 def yearly_fold(as_of: date, year: int) -> Fold:
     """The yearly report's per-plan work, for the engine to do where each plan is checked."""
-    return Fold("yearly", "plan", yearly_facts, (as_of, year), valid_yearly_facts)
+    return Fold("yearly", "plan", yearly_facts, (as_of, year), valid_listing, apart=TEXTS)
