@@ -123,12 +123,20 @@ def test_the_library_report_and_its_streamed_json_agree(tmp_path: Path,
 @pytest.mark.parametrize("batch", [1, 3, 4, 5, 7, 1000])
 def test_listed_lines_are_written_in_batches_without_a_seam(batch: int,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """However the texts fall into batches (one that ends on the last text included), the
-    lines come out one `between` apart, no separator first or last."""
+    """However a unit's texts fall into batches, they keep their order and the lines come
+    out one `between` apart, no separator first or last."""
     from qaplan.render import yearly_json
+    from qaplan.reports import yearly
 
-    monkeypatch.setattr(yearly_json, "_BATCH", batch)
-    texts = [b"a", b"bb\ncc", b"d", b"", b"ee"]  # a plan's lines, a line, an empty text
+    monkeypatch.setattr(yearly, "BATCH", batch)
+    unit = yearly.UnitReport("u", "U", None, "en")
+    unit.listed = [yearly.Listed([b"a", b"", b"", b""], []),  # a plan's lines under "done"
+                   yearly.Listed([b"bb\ncc", b"", b"", b""], []),
+                   yearly.Listed([b"", b"", b"", b""], []),
+                   yearly.Listed([b"d\nee\nf", b"", b"", b""], [])]
+    batches = unit.batches("done")
+    assert [text for texts in batches for text in texts] == [b"a", b"bb\ncc", b"d\nee\nf"]
+    assert len(batches) == (3 if batch < 10 else 1)
     written: list[bytes] = []
-    yearly_json._items(texts, b",\n  ", written.append)
-    assert b"".join(written) == b"a,\n  bb,\n  cc,\n  d,\n  ,\n  ee"
+    yearly_json._items(batches, b",\n  ", written.append)
+    assert b"".join(written) == b"a,\n  bb,\n  cc,\n  d,\n  ee,\n  f"

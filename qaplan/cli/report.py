@@ -116,8 +116,8 @@ def report(
 
 def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object],
           write_utf8: Callable[[bytes], object]) -> None:
-    """Draw the report in `fmt`, handing `write` the text as it is made (JSON: `write_utf8`
-    its UTF-8 bytes)."""
+    """Draw the report in `fmt`, handing `write` the text as it is made (Markdown and JSON:
+    `write_utf8` its UTF-8 bytes)."""
     if fmt == "html":
         from qaplan.render.html import render_report
 
@@ -125,7 +125,7 @@ def _draw(result: YearlyReport, fmt: str, write: Callable[[str], object],
     elif fmt == "markdown":
         from qaplan.render.long_markdown import write_report
 
-        write_report(result, write)
+        write_report(result, write_utf8)
     elif fmt == "json":
         from qaplan.render.yearly_json import write_report as write_json
 

@@ -9,7 +9,7 @@ all but the words of the unit's language: drawing the report fills those in and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -36,9 +36,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from qaplan.engine.folds import Fold
 
-Write = Callable[[str], object]
-_FLUSH = 1 << 20  # characters gathered before they are written
-_BATCH = 256  # texts (a line, or a plan's lines for a question) drawn at a time
+Write = Callable[[bytes], object]
+_FLUSH = 1 << 20  # bytes gathered before they are written
 _REMEMBERED = 100_000  # escaped texts kept for reuse (ids and states repeat on every row)
 
 
@@ -54,16 +53,19 @@ class _Escaped(dict[Cell, str]):
 
 
 class _Lines:
-    """Lines (or blocks of lines) gathered and written about a megabyte at a time, each
-    followed by a newline but the last."""
+    """Lines (or blocks of lines) gathered as UTF-8 and written about a megabyte at a time,
+    each followed by a newline but the last."""
 
     def __init__(self, write: Write) -> None:
         self.write = write
-        self.lines: list[str] = []
+        self.lines: list[bytes] = []
         self.size = 0
         self.started = False
 
     def add(self, line: str) -> None:
+        self.add_utf8(line.encode("utf-8", "surrogatepass"))  # as the facts' texts are
+
+    def add_utf8(self, line: bytes) -> None:
         self.lines.append(line)
         self.size += len(line)
         if self.size >= _FLUSH:
@@ -72,16 +74,18 @@ class _Lines:
     def flush(self) -> None:
         if not self.lines:
             return
-        text = "\n".join(self.lines)
+        text = b"\n".join(self.lines)
         self.lines.clear()
         self.size = 0
-        self.write("\n" + text if self.started else text)
+        if self.started:
+            self.write(b"\n")
+        self.write(text)
         self.started = True
 
 
 def write_report(report: YearlyReport, write: Write) -> None:
-    """Write the report: a heading, a table per section (questions under deeper headings),
-    the summary."""
+    """Write the report as UTF-8: a heading, a table per section (questions under deeper
+    headings), the summary."""
     seen = _Escaped({None: ""})
     out = _Lines(write)
     out.add(f"## {markdown_text(title(report))}")
@@ -125,61 +129,46 @@ def _listed(unit: UnitReport, question: str, keys: list[str], year: int, seen: _
             out: _Lines) -> None:
     """The lines of the activities listed under a question, or the one that says none are."""
     words = _Words(unit.language, year)
-    batch: list[str] = []
-    drawn = False
-    for rows in _drawn_rows(unit, question):
-        batch += rows
-        if len(batch) >= _BATCH:
-            out.add(_filled("\n".join(batch), words))
-            batch.clear()
-            drawn = True
-    if batch:
-        out.add(_filled("\n".join(batch), words))
-    elif not drawn:
+    batches = unit.batches(question)
+    for batch in batches:
+        out.add_utf8(_filled(b"\n".join(batch), words))
+    if not batches:
         out.add(_line({"title": i18n.words(unit.language)["yr_nothing"]}, keys, seen))
     out.add("")
 
 
-def _drawn_rows(unit: UnitReport, question: str) -> Iterator[Sequence[str]]:
-    """The unit's lines for a question, a plan's at a time (`next`: one at a time, soonest due
-    first)."""
-    for text in unit.texts(question):  # `markdown_facts` keeps each question's lines together
-        yield (text.decode("utf-8", "surrogatepass"),)
-
-
-def _filled(text: str, words: _Words) -> str:
+def _filled(text: bytes, words: _Words) -> bytes:
     """Lines with their holes filled in the unit's language."""
     if _HOLE not in text:
         return text
     parts = text.split(_HOLE)
-    parts[1::2] = [words[hole] for hole in parts[1::2]]
-    return "".join(parts)
+    parts[1::2] = map(words.__getitem__, parts[1::2])
+    return b"".join(parts)
 
 
 # --- the facts of one plan, drawn where it is checked ------------------------------------------
 
 # Around a cell whose words depend on the unit's language: "s" and the state's key, or "r" and
-# the reasons' keys. Markdown text never holds a "<" (`markdown_text` writes "&lt;"), and JSON
-# keeps it as it is (a control character would cost an escape in every cached line).
-_HOLE = "<"
+# the reasons' keys. Markdown text never holds a "<" (`markdown_text` writes "&lt;").
+_HOLE = b"<"
 
 
-class _Words(dict[str, str]):
+class _Words(dict[bytes, bytes]):
     """A hole's text in one language and year: the state's word or the reasons, as Markdown."""
 
     def __init__(self, language: str, year: int) -> None:
         super().__init__()
         self.language, self.year, self.w = language, year, i18n.words(language)
 
-    def __missing__(self, hole: str) -> str:
-        kind, value = hole[0], hole[1:]
-        if kind == "s":
+    def __missing__(self, hole: bytes) -> bytes:
+        kind, value = hole[:1], hole[1:].decode("utf-8", "surrogatepass")
+        if kind == b"s":
             text = markdown_text(state_word(value or None, self.w))
         else:
             text = markdown_text(reasons_text(tuple(value.split(",")), self.language, self.year)
                                  if value else "")
-        self[hole] = text
-        return text
+        self[hole] = filled = text.encode("utf-8", "surrogatepass")
+        return filled
 
 
 def markdown_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -> list[Any]:
@@ -195,8 +184,8 @@ def markdown_facts(entry: PlanEntry, history: Earlier, as_of: date, year: int) -
         cells = {"plan": plan, "id": markdown_text(data["id"]),
                  "title": markdown_text(data["title"]),
                  "end": "" if data["end"] is None else markdown_text(data["end"]),
-                 "state": f"{_HOLE}s{data['state'] or ''}{_HOLE}",
-                 "why": f"{_HOLE}r{reasons}{_HOLE}",
+                 "state": f"<s{data['state'] or ''}<",  # holes (`_HOLE`)
+                 "why": f"<r{reasons}<",
                  "help": markdown_text(data.get("help_needed") or ""),
                  "note": "" if data["note"] is None else markdown_text(data["note"])}
         for at, question in enumerate(QUESTIONS):

@@ -15,9 +15,6 @@ from qaplan.reports.yearly import UnitReport, YearlyReport
 from qaplan.reports.yearly_facts import ENCODE, QUESTIONS
 
 Write = Callable[[bytes], object]
-# Bytes of texts (a plan's lines for a question, or a line) written at a time, about: a batch's
-# copies stay below the size that the C library maps afresh (and the kernel zeroes) for each.
-_BATCH = 32_768
 
 
 def write_report(report: YearlyReport, write: Write) -> None:
@@ -72,25 +69,22 @@ def _questions(unit: UnitReport, depth: int, chunks: list[str], write: Write) ->
     chunks.append("{")
     for index, question in enumerate(QUESTIONS):
         chunks.append(f"{',' if index else ''}{pad}{ENCODE(question)}: ")
-        texts = unit.texts(question)
-        if not texts:
+        batches = unit.batches(question)
+        if not batches:
             chunks.append("[]")
             continue
         chunks.append("[" + item_pad)
         write(_utf8("".join(chunks)))
         chunks.clear()
-        _items(texts, between, write)
+        _items(batches, between, write)
         chunks.append(pad + "]")
     chunks.append("\n" + "  " * depth + "}")
 
 
-def _items(texts: list[bytes], between: bytes, write: Write) -> None:
-    """The texts' lines, `between` each two: a batch of texts (about `_BATCH` bytes) is
-    joined by newlines, as a plan's lines already are, and each newline becomes `between`, all
-    in C."""
-    size = sum(map(len, texts))
-    step = max(1, len(texts) * _BATCH // max(size, 1))
-    for at in range(0, len(texts), step):
+def _items(batches: list[list[bytes]], between: bytes, write: Write) -> None:
+    """The lines of batches of texts, `between` each two: a batch is joined by newlines, as
+    a plan's lines already are, and each newline becomes `between`, all in C."""
+    for at, batch in enumerate(batches):
         if at:
             write(between)
-        write(b"\n".join(texts[at:at + step]).replace(b"\n", between))
+        write(b"\n".join(batch).replace(b"\n", between))

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from qaplan.git import Source
 
 _NO_DUE = date.max.toordinal() + 1  # after every due date
+# Bytes of listed activities a writer joins at a time, about: a batch's copies stay below the
+# size that the C library maps afresh (and the kernel zeroes) for each.
+BATCH = 32_768
 OTHER = None  # the key of the group of plans whose unit is not in the tree (or missing)
 
 
@@ -119,6 +122,12 @@ class UnitReport:
                 lines += block.texts[at].split(b"\n")
                 dues += [_NO_DUE if due is None else due for due in block.dues]
         return [lines[index] for index in sorted(range(len(dues)), key=dues.__getitem__)]
+
+    def batches(self, question: str) -> list[list[bytes]]:
+        """`texts(question)` in batches of about `BATCH` bytes, for a writer to join."""
+        texts = self.texts(question)
+        step = max(1, len(texts) * BATCH // max(sum(map(len, texts)), 1))
+        return [texts[at:at + step] for at in range(0, len(texts), step)]
 
     def items(self, question: str) -> Iterator[Item]:
         """The activities listed under `question`, in the report's order (of `yearly_facts`)."""
