@@ -281,8 +281,8 @@ def start_source(paths: list[str]) -> Callable[[], Source]:
 
     def answer() -> Source:
         out, _ = process.communicate()
-        if process.returncode != 0:  # outside a work tree (or one git cannot read)
-            return Source(None, False, "not in a git repository")
+        if process.returncode != 0:  # outside a work tree, a path outside it, or an error
+            return _source_in_steps(paths)
         entries = out.decode("utf-8", "surrogateescape").split("\0")
         head = next((entry[len(_OID):] for entry in entries if entry.startswith(_OID)), None)
         if head is None or not head or head == "(initial)":
@@ -295,3 +295,18 @@ def start_source(paths: list[str]) -> Callable[[], Source]:
 
 
 _OID = "# branch.oid "
+
+
+def _source_in_steps(paths: list[str]) -> Source:
+    """`source_of` one question at a time, where the one `git status` failed: whether this is
+    a work tree, whether it has a commit, and what differs under `paths`."""
+    here = Path.cwd()
+    try:
+        if _git(["rev-parse", "--show-toplevel"], here).returncode != 0:
+            return Source(None, False, "not in a git repository")
+        head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], here)
+        if head.returncode != 0:
+            return Source(None, True, "no commit yet")
+    except QaplanError:
+        return Source(None, False, "git is not installed")
+    return Source(head.stdout.decode().strip(), True)  # git could not say what differs

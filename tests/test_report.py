@@ -285,7 +285,11 @@ def test_the_source_in_each_state_of_a_repository(tmp_path: Path,
     git("mv", "plans/a.yaml", "plans/a.txt")  # the YAML file is gone from the plans
     assert source_of(paths) == Source(first, True)
     git("commit", "-qm", "renamed")
-    assert source_of(paths) == Source(git("rev-parse", "HEAD"), False)
+    second = git("rev-parse", "HEAD")
+    assert source_of(paths) == Source(second, False)
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"  # plans outside the work tree
+    elsewhere.mkdir()
+    assert source_of([str(elsewhere)]) == Source(second, True)  # git cannot vouch for them
     write(tmp_path / "qaplan.yaml", "language: sv\n")  # untracked
     assert source_of(paths).uncommitted is True
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
