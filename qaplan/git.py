@@ -33,12 +33,16 @@ class Revisions:
 def _git(
     args: list[str], cwd: Path, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env,
-                              check=False)
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
+                              env=_env(), check=False)
     except FileNotFoundError:
         raise QaplanError("git is not installed (or not on PATH); diff --rev reads plans with git")
+
+
+def _env() -> dict[str, str]:
+    """git's environment: never a prompt, messages in English."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 def git_root(cwd: Path | None = None) -> Path:
@@ -108,9 +112,8 @@ def show_many(root: Path, commit: str, paths: list[str]) -> Iterator[tuple[str, 
     batchable = [path for path in paths if "\n" not in path and "\r" not in path]
     if batchable:
         request = "".join(f"{commit}:{path}\n" for path in batchable).encode("utf-8", "surrogateescape")
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
-            git = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, env=env,
+            git = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, env=_env(),
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
         except FileNotFoundError:
@@ -267,14 +270,13 @@ def source_of(paths: list[str]) -> Source:
 def start_source(paths: list[str]) -> Callable[[], Source]:
     """Start asking git what `source_of` answers, in one `git status` that runs beside the
     report; the function returned waits for it and gives the answer."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     # v2 with --branch: the commit on a "# branch.oid" line ("(initial)" before the first),
     # then an entry a changed or untracked file; -z ends each with a NUL (a rename adds its
     # old path as one more).
     command = ["git", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
                "--", *paths]
     try:
-        process = subprocess.Popen(command, cwd=Path.cwd(), env=env, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=Path.cwd(), env=_env(), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:  # no git on PATH (or it cannot be run)
         return lambda: Source(None, False, "git is not installed")
@@ -285,7 +287,7 @@ def start_source(paths: list[str]) -> Callable[[], Source]:
             return _source_in_steps(paths)
         entries = out.decode("utf-8", "surrogateescape").split("\0")
         head = next((entry[len(_OID):] for entry in entries if entry.startswith(_OID)), None)
-        if head is None or not head or head == "(initial)":
+        if not head or head == "(initial)":
             return Source(None, True, "no commit yet")
         yaml = any(entry.endswith((".yaml", ".yml")) for entry in entries
                    if not entry.startswith("# "))
